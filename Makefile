@@ -1,0 +1,180 @@
+# Pagoda: one build for every configuration. Knobs and defaults: config.mk.
+#
+#   make run        build and boot the configuration under QEMU
+#   make test       host unit tests, then every in-guest test configuration
+#   make bench      in-guest benchmarks (instruction counts)
+#   make help       all targets
+
+include config.mk
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+Q := $(if $(V),,@)
+
+# ---------------------------------------------------------------- knobs --
+
+valid_ARCH := riscv64
+valid_PAGING_riscv64 := sv39
+default_PAGING_riscv64 := sv39
+valid_BOOT_riscv64 := opensbi
+valid_TOOLCHAIN := gnu llvm
+valid_DEBUG := 0 1
+valid_SMP := 1
+
+check_knob = $(if $(and $(filter 1,$(words $($(1)))),$(filter $($(1)),$(2))),,$(error $(1)=$($(1)) is not valid; valid values: $(2)))
+
+$(call check_knob,ARCH,$(valid_ARCH))
+ifeq ($(PAGING),)
+override PAGING := $(default_PAGING_$(ARCH))
+endif
+$(call check_knob,PAGING,$(valid_PAGING_$(ARCH)))
+$(call check_knob,BOOT,$(valid_BOOT_$(ARCH)))
+$(call check_knob,TOOLCHAIN,$(valid_TOOLCHAIN))
+$(call check_knob,DEBUG,$(valid_DEBUG))
+$(call check_knob,SMP,$(valid_SMP))
+ifeq ($(shell echo '$(MEM)' | grep -Ex '[0-9]+[MG]'),)
+$(error MEM=$(MEM) is not valid; use a size such as 128M or 1G)
+endif
+
+CONFIG := $(ARCH)-$(PAGING)-$(TOOLCHAIN)$(if $(filter 1,$(DEBUG)),-debug)
+BUILD := build/$(CONFIG)
+HBUILD := build/host
+
+# ------------------------------------------------------------ toolchains --
+
+include arch/$(ARCH)/build.mk
+
+ifeq ($(TOOLCHAIN),llvm)
+CC := clang $(ARCH_CLANG_TARGET)
+LD := ld.lld
+OBJCOPY := llvm-objcopy
+AR := llvm-ar
+HOSTCC := clang
+else
+CC := $(ARCH_GNU_PREFIX)gcc
+LD := $(ARCH_GNU_PREFIX)ld
+OBJCOPY := $(ARCH_GNU_PREFIX)objcopy
+AR := $(ARCH_GNU_PREFIX)ar
+HOSTCC := gcc
+endif
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes
+INCS := -Iinclude -I. -Iarch/$(ARCH)/include
+
+# Freestanding flags shared by the kernel and user programs.
+FREE_CFLAGS := -std=gnu11 $(WARN) -ffreestanding -fno-builtin -nostdlib -fno-pic -fno-pie \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing -g \
+	$(if $(filter 1,$(DEBUG)),-O1 -DCONFIG_ASSERT=1 -DCONFIG_DEBUG=1,-O2) \
+	-DCONFIG_ARCH='"$(ARCH)"' -DCONFIG_PAGING='"$(PAGING)"' -DCONFIG_NAME='"$(CONFIG)"' \
+	$(ARCH_CFLAGS) $(INCS) -MMD -MP
+
+KERN_CFLAGS := $(FREE_CFLAGS) $(ARCH_KERN_CFLAGS) -DPAGODA_KERNEL=1
+
+HOST_CFLAGS := -std=gnu11 $(WARN) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -DCONFIG_ASSERT=1 -DCONFIG_DEBUG=1 -DPAGODA_HOST=1 \
+	-Iinclude -I. -Itests/host/common -MMD -MP
+
+# ---------------------------------------------------------------- sources --
+
+# lib/ and vm/ are built three ways: kernel, user, host. string.c provides
+# the C names memcpy/memset/...; the host has its own, so its test builds it
+# under other names.
+LIB_SRCS := $(wildcard lib/*.c)
+VM_SRCS := $(wildcard vm/*.c)
+HOST_LIB_SRCS := $(filter-out lib/string.c,$(LIB_SRCS)) $(VM_SRCS) $(wildcard kern/frame.c) \
+	$(wildcard tests/host/common/*.c)
+
+KERN_SRCS := $(wildcard kern/*.c) $(wildcard arch/$(ARCH)/*.c) $(wildcard arch/$(ARCH)/*.S)
+
+# ------------------------------------------------------------ host tests --
+
+HOST_TESTS := $(patsubst %.c,$(HBUILD)/%,$(shell find tests/host -name '*_test.c' | sort))
+HOST_OBJS := $(patsubst %.c,$(HBUILD)/obj/%.o,$(HOST_LIB_SRCS))
+
+$(HBUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+
+$(HBUILD)/libhost.a: $(HOST_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(HBUILD)/tests/%: tests/%.c $(HBUILD)/libhost.a
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< $(HBUILD)/libhost.a -o $@
+
+host-tests: $(HOST_TESTS)
+
+# Run every host test binary through the KTAP runner.
+host-test: deps $(HOST_TESTS)
+	$(Q)scripts/run-tests.sh host $(HOST_TESTS)
+
+# ------------------------------------------------------------ the kernel --
+
+KERN_OBJS := $(patsubst %,$(BUILD)/kobj/%.o,$(KERN_SRCS))
+KLIB_OBJS := $(patsubst %.c,$(BUILD)/kobj/%.o,$(LIB_SRCS) $(VM_SRCS))
+KERNEL := $(BUILD)/kernel.elf
+
+$(BUILD)/kobj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KERN_CFLAGS) -c $< -o $@
+
+$(BUILD)/kobj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KERN_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(BUILD)/kobj/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KERN_CFLAGS) -c $< -o $@
+
+$(BUILD)/kobj/vm/%.o: vm/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KERN_CFLAGS) -c $< -o $@
+
+$(BUILD)/klib.a: $(KLIB_OBJS)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(KERNEL): $(KERN_OBJS) $(BUILD)/klib.a arch/$(ARCH)/kernel.ld
+	$(Q)$(LD) $(ARCH_LDFLAGS) -T arch/$(ARCH)/kernel.ld -o $@ $(KERN_OBJS) $(BUILD)/klib.a
+	@echo "  LD      $@"
+
+kernel: $(KERNEL)
+
+# ------------------------------------------------------------- run, test --
+
+all: kernel host-tests
+
+# Install whatever the build and tests need (from Debian's packages).
+deps:
+	$(Q)scripts/deps.sh
+
+run: deps kernel
+	$(Q)scripts/qemu.sh --arch $(ARCH) --boot $(BOOT) --mem $(MEM) --smp $(SMP) \
+		--kernel $(KERNEL) --append "$(BOOTARGS)"
+
+# The guest configurations make test boots (each builds in its own directory).
+TEST_CONFIGS := riscv64:sv39:gnu
+
+guest-test: deps
+	$(Q)scripts/run-guest-tests.sh $(TEST_CONFIGS)
+
+test: deps
+	$(Q)rm -rf build/results && mkdir -p build/results
+	$(Q)$(MAKE) --no-print-directory host-tests
+	$(Q)scripts/run-tests.sh host $(HOST_TESTS) || true
+	$(Q)scripts/run-guest-tests.sh $(TEST_CONFIGS) || true
+	$(Q)scripts/ktap.py summary build/results
+
+compile_commands.json:
+	$(Q)scripts/compile-commands.sh > $@
+
+clean:
+	rm -rf build
+
+help:
+	@echo "make run | test | host-test | guest-test | kernel | compile_commands.json | clean"
+	@echo "knobs (config.mk): ARCH=$(ARCH) PAGING=$(PAGING) BOOT=$(BOOT) TOOLCHAIN=$(TOOLCHAIN)"
+	@echo "                   DEBUG=$(DEBUG) MEM=$(MEM) SMP=$(SMP)"
+
+.PHONY: all kernel run test host-test host-tests guest-test deps clean help compile_commands.json
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,9 @@
+# arch/riscv64/build.mk: riscv64 compiler flags and tools, included by the Makefile.
+ARCH_GNU_PREFIX := riscv64-unknown-elf-
+ARCH_CLANG_TARGET := --target=riscv64-unknown-elf
+# No floating point in the kernel or (for now) in user programs: lp64, no F/D,
+# so a context switch never saves FP state.
+ARCH_CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -mno-relax
+ARCH_KERN_CFLAGS :=
+ARCH_LDFLAGS := -nostdlib -static --no-relax -z max-page-size=4096
+QEMU_SYSTEM := qemu-system-riscv64
