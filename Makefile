@@ -84,7 +84,7 @@ VM_SRCS := $(wildcard vm/*.c)
 HOST_LIB_SRCS := $(filter-out lib/string.c,$(LIB_SRCS)) $(VM_SRCS) $(wildcard kern/frame.c) \
 	$(wildcard tests/host/common/*.c)
 
-KERN_SRCS := $(wildcard kern/*.c) $(wildcard arch/$(ARCH)/*.c) $(wildcard arch/$(ARCH)/*.S)
+KERN_SRCS := $(wildcard kern/*.c kern/selftest/*.c) $(wildcard arch/$(ARCH)/*.c) $(wildcard arch/$(ARCH)/*.S)
 
 # ------------------------------------------------------------ host tests --
 
@@ -107,6 +107,45 @@ host-tests: $(HOST_TESTS)
 # Run every host test binary through the KTAP runner.
 host-test: deps $(HOST_TESTS)
 	$(Q)scripts/run-tests.sh host $(HOST_TESTS)
+
+# ------------------------------------------------- fuzzers, host benches --
+
+# libFuzzer targets: tests/fuzz/NAME_fuzz.c defines LLVMFuzzerTestOneInput
+# and keeps its seed corpus in tests/fuzz/corpus/NAME/. Built with clang
+# (libFuzzer is clang's); `make fuzz` explores for FUZZ_TIME seconds each,
+# `make test` replays the checked-in corpus.
+FBUILD := build/fuzz
+FUZZ_LIB_SRCS := $(filter-out tests/host/common/%,$(HOST_LIB_SRCS)) tests/host/common/host_env.c
+FUZZ_CFLAGS := -std=gnu11 $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -DCONFIG_ASSERT=1 -DCONFIG_DEBUG=1 -DPAGODA_HOST=1 \
+	-Iinclude -I. -Itests/host/common
+FUZZERS := $(patsubst tests/fuzz/%.c,$(FBUILD)/%,$(wildcard tests/fuzz/*_fuzz.c))
+
+$(FBUILD)/%_fuzz: tests/fuzz/%_fuzz.c $(FUZZ_LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(Q)clang $(FUZZ_CFLAGS) $< $(FUZZ_LIB_SRCS) -o $@
+
+fuzzers: $(FUZZERS)
+
+fuzz: deps $(FUZZERS)
+	$(Q)for f in $(FUZZERS); do n=$$(basename $$f _fuzz); mkdir -p $(FBUILD)/corpus/$$n; \
+		echo "  FUZZ    $$n for $(FUZZ_TIME)s"; \
+		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 $(FBUILD)/corpus/$$n \
+			tests/fuzz/corpus/$$n || exit 1; done
+
+# Host benchmarks of vm/ data structures: native, -O2, no sanitizers,
+# assertions off. They print figures; they never fail on a figure.
+BBUILD := build/bench
+BENCH_CFLAGS := -std=gnu11 $(WARN) -g -O2 -DPAGODA_HOST=1 -Iinclude -I. -Itests/host/common
+BENCH_LIB_SRCS := $(FUZZ_LIB_SRCS)
+BENCHES := $(patsubst tests/bench/%.c,$(BBUILD)/%,$(wildcard tests/bench/*_bench.c))
+
+$(BBUILD)/%_bench: tests/bench/%_bench.c $(BENCH_LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(BENCH_CFLAGS) $< $(BENCH_LIB_SRCS) -o $@
+
+bench-host: $(BENCHES)
+	$(Q)for b in $(BENCHES); do $$b || exit 1; done
 
 # ------------------------------------------------------------ the kernel --
 
@@ -139,6 +178,9 @@ $(KERNEL): $(KERN_OBJS) $(BUILD)/klib.a arch/$(ARCH)/kernel.ld
 
 kernel: $(KERNEL)
 
+print-kernel:
+	@echo $(KERNEL)
+
 # ------------------------------------------------------------- run, test --
 
 all: kernel host-tests
@@ -152,7 +194,7 @@ run: deps kernel
 		--kernel $(KERNEL) --append "$(BOOTARGS)"
 
 # The guest configurations make test boots (each builds in its own directory).
-TEST_CONFIGS := riscv64:sv39:gnu
+TEST_CONFIGS := riscv64:sv39:gnu riscv64:sv39:llvm
 
 guest-test: deps
 	$(Q)scripts/run-guest-tests.sh $(TEST_CONFIGS)
@@ -161,6 +203,8 @@ test: deps
 	$(Q)rm -rf build/results && mkdir -p build/results
 	$(Q)$(MAKE) --no-print-directory host-tests
 	$(Q)scripts/run-tests.sh host $(HOST_TESTS) || true
+	$(Q)$(MAKE) --no-print-directory fuzzers
+	$(Q)scripts/run-fuzz-replay.sh $(FUZZERS) || true
 	$(Q)scripts/run-guest-tests.sh $(TEST_CONFIGS) || true
 	$(Q)scripts/ktap.py summary build/results
 
@@ -175,6 +219,7 @@ help:
 	@echo "knobs (config.mk): ARCH=$(ARCH) PAGING=$(PAGING) BOOT=$(BOOT) TOOLCHAIN=$(TOOLCHAIN)"
 	@echo "                   DEBUG=$(DEBUG) MEM=$(MEM) SMP=$(SMP)"
 
-.PHONY: all kernel run test host-test host-tests guest-test deps clean help compile_commands.json
+.PHONY: all kernel run test host-test host-tests guest-test deps clean help compile_commands.json \
+	fuzz fuzzers bench-host
 
 -include $(shell find build -name '*.d' 2>/dev/null)

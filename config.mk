@@ -28,3 +28,6 @@ TEST_TIMEOUT ?= 60
 
 # Extra kernel command line for make run (e.g. ktest to run the self-tests).
 BOOTARGS ?=
+
+# Seconds each libFuzzer target explores under make fuzz.
+FUZZ_TIME ?= 60

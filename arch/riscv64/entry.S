@@ -1,0 +1,130 @@
+/*
+ * arch/riscv64/entry.S: the supervisor trap vector and fault-tolerant probes.
+ *
+ * Kernel traps only for now (sscratch == 0 while in the kernel; the user
+ * entry comes with threads). The frame is struct trap_frame (arch/trap.h),
+ * pushed on the interrupted kernel stack; trap_handle() may change sepc
+ * (fixups) before we restore it.
+ */
+#define TF_SIZE		288
+#define TF_SSTATUS	256
+#define TF_SEPC		264
+#define TF_STVAL	272
+#define TF_SCAUSE	280
+
+	.text
+	.balign 4
+	.globl trap_vector
+trap_vector:
+	addi	sp, sp, -TF_SIZE
+	sd	x1, 1*8(sp)
+	sd	x3, 3*8(sp)
+	sd	x4, 4*8(sp)
+	sd	x5, 5*8(sp)
+	sd	x6, 6*8(sp)
+	sd	x7, 7*8(sp)
+	sd	x8, 8*8(sp)
+	sd	x9, 9*8(sp)
+	sd	x10, 10*8(sp)
+	sd	x11, 11*8(sp)
+	sd	x12, 12*8(sp)
+	sd	x13, 13*8(sp)
+	sd	x14, 14*8(sp)
+	sd	x15, 15*8(sp)
+	sd	x16, 16*8(sp)
+	sd	x17, 17*8(sp)
+	sd	x18, 18*8(sp)
+	sd	x19, 19*8(sp)
+	sd	x20, 20*8(sp)
+	sd	x21, 21*8(sp)
+	sd	x22, 22*8(sp)
+	sd	x23, 23*8(sp)
+	sd	x24, 24*8(sp)
+	sd	x25, 25*8(sp)
+	sd	x26, 26*8(sp)
+	sd	x27, 27*8(sp)
+	sd	x28, 28*8(sp)
+	sd	x29, 29*8(sp)
+	sd	x30, 30*8(sp)
+	sd	x31, 31*8(sp)
+	addi	t0, sp, TF_SIZE
+	sd	t0, 2*8(sp)		/* the interrupted sp */
+	csrr	t0, sstatus
+	sd	t0, TF_SSTATUS(sp)
+	csrr	t0, sepc
+	sd	t0, TF_SEPC(sp)
+	csrr	t0, stval
+	sd	t0, TF_STVAL(sp)
+	csrr	t0, scause
+	sd	t0, TF_SCAUSE(sp)
+
+	/* A frame record so backtraces continue into the interrupted code. */
+	mv	a0, sp
+	call	trap_handle
+
+	ld	t0, TF_SEPC(sp)
+	csrw	sepc, t0
+	ld	t0, TF_SSTATUS(sp)
+	csrw	sstatus, t0
+	ld	x1, 1*8(sp)
+	ld	x3, 3*8(sp)
+	ld	x4, 4*8(sp)
+	ld	x5, 5*8(sp)
+	ld	x6, 6*8(sp)
+	ld	x7, 7*8(sp)
+	ld	x8, 8*8(sp)
+	ld	x9, 9*8(sp)
+	ld	x10, 10*8(sp)
+	ld	x11, 11*8(sp)
+	ld	x12, 12*8(sp)
+	ld	x13, 13*8(sp)
+	ld	x14, 14*8(sp)
+	ld	x15, 15*8(sp)
+	ld	x16, 16*8(sp)
+	ld	x17, 17*8(sp)
+	ld	x18, 18*8(sp)
+	ld	x19, 19*8(sp)
+	ld	x20, 20*8(sp)
+	ld	x21, 21*8(sp)
+	ld	x22, 22*8(sp)
+	ld	x23, 23*8(sp)
+	ld	x24, 24*8(sp)
+	ld	x25, 25*8(sp)
+	ld	x26, 26*8(sp)
+	ld	x27, 27*8(sp)
+	ld	x28, 28*8(sp)
+	ld	x29, 29*8(sp)
+	ld	x30, 30*8(sp)
+	ld	x31, 31*8(sp)
+	addi	sp, sp, TF_SIZE
+	sret
+
+/*
+ * int arch_probe_read_u64(const void *addr, uint64_t *out): see arch/trap.h.
+ * The load at 1: is in __extable; a fault there resumes at 2:.
+ */
+	.globl arch_probe_read_u64
+arch_probe_read_u64:
+1:	ld	t0, 0(a0)
+	sd	t0, 0(a1)
+	li	a0, 0
+	ret
+2:	li	a0, -14			/* -EFAULT */
+	ret
+	.pushsection __extable, "a"
+	.balign 8
+	.dword	1b, 2b
+	.popsection
+
+/* int arch_probe_write_u64(void *addr, uint64_t val): see arch/trap.h. */
+	.globl arch_probe_write_u64
+arch_probe_write_u64:
+3:	sd	a1, 0(a0)
+	li	a0, 0
+	ret
+4:	li	a0, -14			/* -EFAULT */
+	ret
+	.pushsection __extable, "a"
+	.balign 8
+	.dword	3b, 4b
+	.popsection

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# scripts/qemu.sh: boot a Pagoda kernel under QEMU; the console is this
+# terminal (or stdout when not a terminal). Used by make run, the guest test
+# runner and make bench.
+#
+#   qemu.sh --arch riscv64 --boot opensbi --mem 256M --smp 1 --kernel FILE
+#           [--append "bootargs"] [--initrd FILE] [--icount] [--gdb]
+# On riscv64 QEMU exits when the guest shuts down through SBI SRST; its exit
+# status is then the guest's (0 = clean power-off).
+set -eu
+arch=riscv64 boot=opensbi mem=256M smp=1 kernel= append= initrd= icount= gdb=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--arch) arch=$2; shift 2 ;;
+	--boot) boot=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--kernel) kernel=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--initrd) initrd=$2; shift 2 ;;
+	--icount) icount=1; shift ;;
+	--gdb) gdb=1; shift ;;
+	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+[ -f "$kernel" ] || { echo "qemu.sh: no kernel image '$kernel' (run make kernel)" >&2; exit 2; }
+
+args=(-m "$mem" -smp "$smp" -nographic -no-reboot)
+[ -n "$icount" ] && args+=(-icount shift=0,sleep=off)
+[ -n "$gdb" ] && args+=(-s -S)
+[ -n "$initrd" ] && args+=(-initrd "$initrd")
+
+case $arch:$boot in
+riscv64:opensbi)
+	fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+	[ -f "$fw" ] || { echo "qemu.sh: OpenSBI firmware $fw missing (run scripts/deps.sh)" >&2; exit 2; }
+	exec qemu-system-riscv64 -machine virt -cpu rv64 -bios "$fw" -kernel "$kernel" \
+		-append "$append" "${args[@]}"
+	;;
+*)
+	echo "qemu.sh: no way to boot ARCH=$arch BOOT=$boot" >&2; exit 2 ;;
+esac

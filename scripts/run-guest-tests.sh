@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# scripts/run-guest-tests.sh CONFIG...: build and boot each guest test
+# configuration under QEMU, with a timeout, and judge its KTAP console log.
+# CONFIG is ARCH:PAGING:TOOLCHAIN[:BOOT]. Each boot passes "ktest" so the
+# kernel runs its self-tests, prints KTAP and powers off. Results go to
+# build/results for the summary. A build failure counts as a failed test.
+set -u
+mkdir -p build/results
+status=0
+timeout_s=${TEST_TIMEOUT:-60}
+for cfg in "$@"; do
+	IFS=: read -r arch paging toolchain boot <<<"$cfg"
+	boot=${boot:-opensbi}
+	name="guest:$arch-$paging-$toolchain-$boot"
+	log=build/results/guest-$arch-$paging-$toolchain-$boot.log
+	knobs=(ARCH="$arch" PAGING="$paging" TOOLCHAIN="$toolchain" BOOT="$boot")
+	if ! make --no-print-directory -s "${knobs[@]}" kernel >"$log" 2>&1; then
+		scripts/ktap.py check --plain --name "$name:build" --rc 1 --log "$log" \
+			--out build/results
+		status=1
+		continue
+	fi
+	kernel=$(make --no-print-directory -s "${knobs[@]}" print-kernel)
+	boot_qemu() {
+		timeout "$timeout_s" scripts/qemu.sh --arch "$arch" --boot "$boot" \
+			--mem "${MEM:-256M}" --smp 1 --kernel "$kernel" --append "$1" \
+			</dev/null >"$2" 2>&1
+	}
+	boot_qemu ktest "$log"
+	scripts/ktap.py check --name "$name" --rc "$?" --log "$log" --out build/results || status=1
+	# A deliberate unprotected bad access: the trap report must appear and
+	# QEMU must exit with a failing status.
+	boot_qemu ktest=crash "${log%.log}-crash.log"
+	scripts/ktap.py check --expect-crash --name "$name:crash-report" --rc "$?" \
+		--log "${log%.log}-crash.log" --out build/results || status=1
+done
+exit $status
