@@ -181,6 +181,52 @@ kernel: $(KERNEL)
 print-kernel:
 	@echo $(KERNEL)
 
+print-initrd:
+	@echo $(INITRD)
+
+# ----------------------------------------------------- user programs --
+
+# Every directory of userland/ but lib/ is one program, linked against
+# userland/lib and lib/ only. The boot archive (initrd, cpio newc) holds
+# them all under their directory names; the kernel finds them there.
+UBUILD := $(BUILD)/user
+USER_PROGS := $(filter-out lib,$(notdir $(patsubst %/,%,$(wildcard userland/*/))))
+USER_CFLAGS := $(FREE_CFLAGS) -Iuserland/lib -Iuserland/lib/arch/$(ARCH) -DPAGODA_USER=1
+ULIB_SRCS := $(wildcard userland/lib/*.c userland/lib/arch/$(ARCH)/*.c userland/lib/arch/$(ARCH)/*.S) \
+	$(LIB_SRCS)
+ULIB_OBJS := $(patsubst %,$(UBUILD)/obj/%.o,$(ULIB_SRCS))
+USER_LD := userland/lib/arch/$(ARCH)/user.ld
+USER_BINS := $(patsubst %,$(UBUILD)/bin/%,$(USER_PROGS))
+INITRD := $(BUILD)/initrd.cpio
+
+$(UBUILD)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(UBUILD)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(UBUILD)/ulib.a: $(ULIB_OBJS)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+# crt0 must come first and be linked even though nothing references it.
+USER_CRT0 := $(UBUILD)/obj/userland/lib/arch/$(ARCH)/crt0.S.o
+
+user_objs = $(patsubst %,$(UBUILD)/obj/%.o,$(wildcard userland/$(1)/*.c))
+
+.SECONDEXPANSION:
+$(UBUILD)/bin/%: $$(call user_objs,$$*) $(UBUILD)/ulib.a $(USER_LD)
+	@mkdir -p $(dir $@)
+	$(Q)$(LD) $(ARCH_LDFLAGS) $(ARCH_USER_LDFLAGS) -T $(USER_LD) -o $@ $(USER_CRT0) \
+		$(filter %.o,$^) $(UBUILD)/ulib.a
+
+$(INITRD): $(USER_BINS)
+	$(Q)cd $(UBUILD)/bin && printf '%s\n' $(USER_PROGS) | cpio -o -H newc --quiet > $(CURDIR)/$@
+
+user: $(INITRD)
+kernel: $(INITRD)
+
 # ------------------------------------------------------------- run, test --
 
 all: kernel host-tests
@@ -191,7 +237,7 @@ deps:
 
 run: deps kernel
 	$(Q)scripts/qemu.sh --arch $(ARCH) --boot $(BOOT) --mem $(MEM) --smp $(SMP) \
-		--kernel $(KERNEL) --append "$(BOOTARGS)"
+		--kernel $(KERNEL) --initrd $(INITRD) --append "$(BOOTARGS)"
 
 # The guest configurations make test boots (each builds in its own directory).
 TEST_CONFIGS := riscv64:sv39:gnu riscv64:sv39:llvm
@@ -220,6 +266,7 @@ help:
 	@echo "                   DEBUG=$(DEBUG) MEM=$(MEM) SMP=$(SMP)"
 
 .PHONY: all kernel run test host-test host-tests guest-test deps clean help compile_commands.json \
-	fuzz fuzzers bench-host
+	fuzz fuzzers bench-host user print-kernel print-initrd
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+.SECONDARY:

@@ -2,6 +2,7 @@
 #include <pagoda/compiler.h>
 #include <arch/timer.h>
 #include <kern/clock.h>
+#include <kern/sched.h>
 
 static volatile uint64_t ticks;
 static uint64_t tick_period;	/* timer units per tick */
@@ -27,6 +28,7 @@ void clock_tick(void)
 	if (next_deadline <= now)
 		next_deadline = now + tick_period;
 	arch_timer_set_deadline(next_deadline);
+	sched_tick();
 }
 
 uint64_t clock_ticks(void)

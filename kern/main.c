@@ -13,8 +13,10 @@
 #include <kern/clock.h>
 #include <kern/console.h>
 #include <kern/ktest.h>
+#include <kern/loader.h>
 #include <kern/mem.h>
 #include <kern/panic.h>
+#include <kern/thread.h>
 
 static void print_banner(const struct boot_info *bi)
 {
@@ -55,6 +57,8 @@ void kern_main(struct boot_info *bi)
 	if (err)
 		panic("cannot build the kernel page tables: %s", errno_name(err));
 	print_banner(bi);
+	thread_init_boot();
+	loader_set_archive(&bi->initrd);
 	clock_start();
 	arch_irq_enable();
 

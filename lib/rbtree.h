@@ -21,7 +21,8 @@
  *
  * Most users have one "compute from node and children" function;
  * RB_AUGMENT_DEFINE builds the three callbacks from it (the same contract
- * as Linux's augmented rbtree callbacks, so the same call sites apply). A plain tree passes NULL for @aug.
+ * as Linux's augmented rbtree callbacks, so the same call sites apply).
+ * A plain tree passes NULL for @aug.
  *
  * Rules (checked by rb_check()):
  *   1. every node is red or black; the root is black;
@@ -77,7 +78,7 @@ static inline bool rb_empty(const struct rb_root *root)
 /*
  * rb_link: attach @node as a red leaf below @parent at *@link (a pointer to
  * @parent's rb_left or rb_right, or to root->rb_node for an empty tree).
- * Follow with rb_insert() (or rb_insert_augmented()).
+ * Follow with rb_insert().
  */
 static inline void rb_link(struct rb_node *node, struct rb_node *parent, struct rb_node **link)
 {
@@ -88,9 +89,11 @@ static inline void rb_link(struct rb_node *node, struct rb_node *parent, struct 
 }
 
 /*
- * rb_insert: rebalance after rb_link(). With @aug, the caller must first
- * have set @node's augmented value and propagated it up (aug->propagate(node,
- * NULL)); the tree then keeps the values right through its rotations.
+ * rb_insert: rebalance after rb_link(). With @aug, the caller must first set
+ * @node's own augmented value (its value as a leaf, from the node alone);
+ * rb_insert then brings the ancestors up to date (aug->propagate from
+ * @node's parent, which stops at once if the caller already updated them on
+ * its way down) and keeps every value exact through its rotations.
  */
 void rb_insert(struct rb_root *root, struct rb_node *node, const struct rb_augment *aug);
 
@@ -112,7 +115,8 @@ struct rb_node *rb_prev(const struct rb_node *node);
  * rb_check: verify rules 1-4 above, and, when @verify_aug is not NULL, call it
  * on every node (it returns false if the node's stored augmented value differs
  * from the one recomputed from its children). Returns 0, or -EINVAL after
- * describing the first broken rule through @report (which may be NULL).
+ * describing the first broken rule through @report (when NULL: log_err).
+ * Bounded even on a corrupted tree: cycles and shared nodes are reported.
  */
 int rb_check(const struct rb_root *root, bool (*verify_aug)(const struct rb_node *node),
 	     void (*report)(const char *what));

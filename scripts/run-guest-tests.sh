@@ -21,9 +21,10 @@ for cfg in "$@"; do
 		continue
 	fi
 	kernel=$(make --no-print-directory -s "${knobs[@]}" print-kernel)
+	initrd=$(make --no-print-directory -s "${knobs[@]}" print-initrd)
 	boot_qemu() {
 		timeout "$timeout_s" scripts/qemu.sh --arch "$arch" --boot "$boot" \
-			--mem "${MEM:-256M}" --smp 1 --kernel "$kernel" --append "$1" \
+			--mem "${MEM:-256M}" --smp 1 --kernel "$kernel" --initrd "$initrd" --append "$1" \
 			</dev/null >"$2" 2>&1
 	}
 	boot_qemu ktest "$log"

@@ -7,5 +7,6 @@ ARCH_CLANG_TARGET := --target=riscv64-unknown-elf
 ARCH_MARCH := $(if $(filter llvm,$(TOOLCHAIN)),rv64imac,rv64imac_zicsr_zifencei)
 ARCH_CFLAGS := -march=$(ARCH_MARCH) -mabi=lp64 -mcmodel=medany -mno-relax
 ARCH_KERN_CFLAGS :=
+ARCH_USER_LDFLAGS := -z noexecstack
 ARCH_LDFLAGS := -nostdlib -static --no-relax -z max-page-size=4096
 QEMU_SYSTEM := qemu-system-riscv64

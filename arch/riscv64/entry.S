@@ -1,10 +1,16 @@
 /*
  * arch/riscv64/entry.S: the supervisor trap vector and fault-tolerant probes.
  *
- * Kernel traps only for now (sscratch == 0 while in the kernel; the user
- * entry comes with threads). The frame is struct trap_frame (arch/trap.h),
- * pushed on the interrupted kernel stack; trap_handle() may change sepc
- * (fixups) before we restore it.
+ * sscratch tells where a trap came from: 0 while the hart runs in the
+ * kernel, the current thread's user trap frame (the top of its kernel
+ * stack) while it runs in user mode.
+ *
+ * From the kernel: struct trap_frame (arch/trap.h) is pushed on the
+ * interrupted kernel stack; trap_handle() may change sepc (fixups) before
+ * we restore it.
+ * From user mode: the registers go into the thread's frame, the kernel
+ * stack starts just below it, and trap_handle_user() returns the frame of
+ * the thread to resume (another one after a switch).
  */
 #define TF_SIZE		288
 #define TF_SSTATUS	256
@@ -16,6 +22,9 @@
 	.balign 4
 	.globl trap_vector
 trap_vector:
+	csrrw	sp, sscratch, sp
+	bnez	sp, trap_from_user
+	csrrw	sp, sscratch, zero	/* from the kernel: sp back, sscratch stays 0 */
 	addi	sp, sp, -TF_SIZE
 	sd	x1, 1*8(sp)
 	sd	x3, 3*8(sp)
@@ -98,6 +107,52 @@ trap_vector:
 	ld	x31, 31*8(sp)
 	addi	sp, sp, TF_SIZE
 	sret
+
+trap_from_user:
+	sd	x1, 1*8(sp)
+	sd	x3, 3*8(sp)
+	sd	x4, 4*8(sp)
+	sd	x5, 5*8(sp)
+	sd	x6, 6*8(sp)
+	sd	x7, 7*8(sp)
+	sd	x8, 8*8(sp)
+	sd	x9, 9*8(sp)
+	sd	x10, 10*8(sp)
+	sd	x11, 11*8(sp)
+	sd	x12, 12*8(sp)
+	sd	x13, 13*8(sp)
+	sd	x14, 14*8(sp)
+	sd	x15, 15*8(sp)
+	sd	x16, 16*8(sp)
+	sd	x17, 17*8(sp)
+	sd	x18, 18*8(sp)
+	sd	x19, 19*8(sp)
+	sd	x20, 20*8(sp)
+	sd	x21, 21*8(sp)
+	sd	x22, 22*8(sp)
+	sd	x23, 23*8(sp)
+	sd	x24, 24*8(sp)
+	sd	x25, 25*8(sp)
+	sd	x26, 26*8(sp)
+	sd	x27, 27*8(sp)
+	sd	x28, 28*8(sp)
+	sd	x29, 29*8(sp)
+	sd	x30, 30*8(sp)
+	sd	x31, 31*8(sp)
+	csrrw	t0, sscratch, zero	/* the user sp; now in the kernel */
+	sd	t0, 2*8(sp)
+	csrr	t0, sstatus
+	sd	t0, TF_SSTATUS(sp)
+	csrr	t0, sepc
+	sd	t0, TF_SEPC(sp)
+	csrr	t0, stval
+	sd	t0, TF_STVAL(sp)
+	csrr	t0, scause
+	sd	t0, TF_SCAUSE(sp)
+	mv	a0, sp
+	mv	fp, zero		/* backtraces stop at the user boundary */
+	call	trap_handle_user
+	tail	arch_user_return
 
 /*
  * int arch_probe_read_u64(const void *addr, uint64_t *out): see arch/trap.h.

@@ -96,7 +96,8 @@ static int map_direct(paddr_t start, paddr_t end, unsigned int flags)
 	if (!err && end > ro_start && start < ro_end) {
 		paddr_t s = MAX(start, ro_start), e = MIN(end, ro_end);
 
-		err = map_best((vaddr_t)phys_to_virt(s), s, e - s, PT_READ | PT_GLOBAL);
+		err = map_best((vaddr_t)phys_to_virt(s), s, e - s,
+			       PT_READ | PT_GLOBAL | PT_ACCESSED | PT_DIRTY);
 	}
 	if (!err && end > ro_end) {
 		paddr_t s = MAX(start, ro_end);
@@ -113,7 +114,12 @@ static int map_image(const char *start, const char *end, unsigned int flags)
 
 static int build_kernel_map(const struct boot_info *bi)
 {
-	const unsigned int rw = PT_READ | PT_WRITE | PT_GLOBAL;
+	/*
+	 * A and D preset: a hart without hardware A/D updating would fault on
+	 * first use otherwise, and the kernel has no use for them.
+	 */
+	const unsigned int ad = PT_ACCESSED | PT_DIRTY;
+	const unsigned int rw = PT_READ | PT_WRITE | PT_GLOBAL | ad;
 	int err = 0;
 
 	for (size_t i = 0; !err && i < bi->nmem; i++)
@@ -121,9 +127,9 @@ static int build_kernel_map(const struct boot_info *bi)
 	for (size_t i = 0; !err && i < bi->nmmio; i++)
 		err = map_direct(bi->mmio[i].base, bi->mmio[i].base + bi->mmio[i].size, rw);
 	if (!err)
-		err = map_image(_text, _etext, PT_READ | PT_EXEC | PT_GLOBAL);
+		err = map_image(_text, _etext, PT_READ | PT_EXEC | PT_GLOBAL | ad);
 	if (!err)
-		err = map_image(_rodata, _erodata, PT_READ | PT_GLOBAL);
+		err = map_image(_rodata, _erodata, PT_READ | PT_GLOBAL | ad);
 	if (!err)
 		err = map_image(_data, _end, rw);
 	return err;
@@ -147,7 +153,12 @@ int arch_mmu_init(const struct boot_info *bi)
 		return err;
 	}
 	__asm__ volatile("sfence.vma" ::: "memory");
+	arch_mmu_switch(root);
+	return 0;
+}
+
+void arch_mmu_switch(paddr_t root)
+{
 	csr_write(satp, (8ul << SATP_MODE_SHIFT) | (root >> PAGE_SHIFT));
 	__asm__ volatile("sfence.vma" ::: "memory");
-	return 0;
 }

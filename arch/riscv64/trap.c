@@ -14,6 +14,9 @@
 #include <arch/trap.h>
 #include <kern/console.h>
 #include <kern/clock.h>
+#include <kern/sched.h>
+#include <kern/syscall.h>
+#include <kern/thread.h>
 #include "csr.h"
 #include "riscv.h"
 
@@ -136,6 +139,31 @@ void trap_handle(struct trap_frame *tf)
 		}
 	}
 	report_and_stop(tf);
+}
+
+/*
+ * trap_handle_user: called by entry.S for every trap from user mode, on
+ * the current thread's kernel stack, interrupts disabled. Returns the
+ * frame to resume: the current thread's, which may be another thread
+ * than the one that trapped if this one blocked, yielded or exited.
+ */
+struct trap_frame *trap_handle_user(struct trap_frame *tf);
+struct trap_frame *trap_handle_user(struct trap_frame *tf)
+{
+	uint64_t cause = tf->scause;
+
+	if (cause & SCAUSE_INTR) {
+		if ((cause & ~SCAUSE_INTR) != IRQ_S_TIMER)
+			report_and_stop(tf);
+		riscv_timer_interrupt();
+	} else if (cause == EXC_ECALL_U) {
+		tf->sepc += 4;
+		syscall_dispatch(tf);
+	} else {
+		user_fault(cause_name(cause), tf->stval, tf->sepc);
+	}
+	sched_preempt_point();
+	return thread_current()->frame;
 }
 
 void arch_backtrace(uintptr_t fp, int max, void (*emit)(uintptr_t pc, void *arg), void *arg)

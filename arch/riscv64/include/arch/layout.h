@@ -19,6 +19,8 @@
 #define KERNEL_IMAGE_VBASE	0xffffffff80000000
 #define KERNEL_IMAGE_PBASE	0x80000000
 #define KERNEL_IMAGE_OFFSET	(KERNEL_IMAGE_VBASE - KERNEL_IMAGE_PBASE)
+/* e_machine of this architecture's ELF executables (EM_RISCV). */
+#define ARCH_ELF_MACHINE	243
 /* Boot stack of the boot hart: 16 KiB, in .bss. */
 #define KERNEL_BOOT_STACK_SIZE	16384
 

@@ -44,4 +44,17 @@ int arch_mmu_init(const struct boot_info *bi);
 /* arch_kernel_pt: a walker context over the kernel page tables (for checks). */
 const struct pt_ctx *arch_kernel_pt(void);
 
+/*
+ * arch_mmu_switch: run on the page tables rooted at @root (a user space
+ * root shares the kernel half, see pt_share_kernel_half()). No ASIDs yet:
+ * the switch flushes the whole TLB.
+ */
+void arch_mmu_switch(paddr_t root);
+
+/* arch_tlb_flush_page: forget cached translations of @va in the current space. */
+static inline void arch_tlb_flush_page(vaddr_t va)
+{
+	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
+
 #endif

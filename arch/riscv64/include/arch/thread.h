@@ -1,0 +1,67 @@
+/*
+ * arch/thread.h (riscv64): what the arch keeps per thread.
+ *
+ * struct arch_context: the callee-saved registers of a thread switched out
+ * inside the kernel (arch_context_switch saves them on one side and loads
+ * them on the other; everything else is on that thread's kernel stack).
+ * A thread's user registers live in a struct trap_frame at the top of its
+ * kernel stack; while the thread runs in user mode, sscratch points at
+ * that frame so the trap vector saves into it directly.
+ */
+#ifndef PAGODA_ARCH_THREAD_H
+#define PAGODA_ARCH_THREAD_H
+
+#include <pagoda/types.h>
+#include <pagoda/compiler.h>
+#include <arch/trap.h>
+
+struct arch_context {
+	uint64_t ra;
+	uint64_t sp;
+	uint64_t s[12];		/* s0 (fp) .. s11 */
+};
+
+/* arch_context_switch: save the current thread into @from, resume @to. */
+void arch_context_switch(struct arch_context *from, struct arch_context *to);
+
+/*
+ * arch_context_init: prepare @ctx so that switching to it runs
+ * @entry(@arg) on the stack ending at @stack_top (16-byte aligned). @entry
+ * must not return.
+ */
+void arch_context_init(struct arch_context *ctx, uintptr_t stack_top, void (*entry)(void *arg),
+		       void *arg);
+
+/* arch_user_frame_init: a fresh user register state: pc, sp, first argument. */
+void arch_user_frame_init(struct trap_frame *tf, uintptr_t pc, uintptr_t sp, uintptr_t arg0);
+
+/* arch_user_return: leave the kernel into user mode with @tf's registers. */
+__noreturn void arch_user_return(struct trap_frame *tf);
+
+/* Syscall convention: number in a7, arguments in a0..a5, results in a0, a1. */
+static inline unsigned long arch_syscall_nr(const struct trap_frame *tf)
+{
+	return tf->regs[17];
+}
+
+static inline unsigned long arch_syscall_arg(const struct trap_frame *tf, unsigned int i)
+{
+	return tf->regs[10 + i];
+}
+
+static inline void arch_syscall_set_ret(struct trap_frame *tf, long ret)
+{
+	tf->regs[10] = (uint64_t)ret;
+}
+
+static inline void arch_syscall_set_ret2(struct trap_frame *tf, unsigned long ret2)
+{
+	tf->regs[11] = ret2;
+}
+
+static inline uintptr_t arch_frame_pc(const struct trap_frame *tf)
+{
+	return tf->sepc;
+}
+
+#endif

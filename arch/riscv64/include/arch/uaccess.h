@@ -1,0 +1,13 @@
+/*
+ * arch/uaccess.h (riscv64): raw user-memory copy with fault fixup. Callers
+ * (kern/uaccess.c) have already checked that the user range lies in the
+ * user half; this only survives faults. Returns 0 or -EFAULT.
+ */
+#ifndef PAGODA_ARCH_UACCESS_H
+#define PAGODA_ARCH_UACCESS_H
+
+#include <pagoda/types.h>
+
+int arch_copy_user(void *dst, const void *src, size_t len);
+
+#endif

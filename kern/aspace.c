@@ -1,0 +1,108 @@
+/* kern/aspace.c: user page tables with a table quota (see aspace.h). */
+#include <pagoda/errno.h>
+#include <arch/mmu.h>
+#include <kern/aspace.h>
+#include <kern/kalloc.h>
+#include <kern/mem.h>
+#include <kern/thread.h>
+
+static pte_t *as_table_virt(void *cookie, paddr_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+static int as_table_alloc(void *cookie, paddr_t *pa)
+{
+	struct aspace *as = cookie;
+	int err;
+
+	if (as->tables_used >= as->table_quota)
+		return -ENOMEM;
+	err = mem_alloc_zeroed_frame(pa);
+	if (!err)
+		as->tables_used++;
+	return err;
+}
+
+static void as_table_free(void *cookie, paddr_t pa)
+{
+	struct aspace *as = cookie;
+
+	as->tables_used--;
+	frame_free(&kernel_frames, pa);
+}
+
+static const struct pt_env aspace_pt_env = {
+	.table_virt = as_table_virt,
+	.table_alloc = as_table_alloc,
+	.table_free = as_table_free,
+};
+
+int aspace_create(size_t table_quota, struct aspace **out)
+{
+	struct aspace *as;
+	int err;
+
+	if (table_quota < 1)
+		return -EINVAL;
+	as = kzalloc(sizeof(*as));
+	if (!as)
+		return -ENOMEM;
+	as->table_quota = table_quota;
+	err = as_table_alloc(as, &as->root);
+	if (err)
+		goto out_free;
+	err = pt_ctx_init(&as->pt, arch_pt_fmt(), as->root, PT_SPACE_USER, &aspace_pt_env, as);
+	if (err)
+		goto out_root;
+	pt_share_kernel_half(arch_pt_fmt(), phys_to_virt(as->root),
+			     phys_to_virt(arch_kernel_pt()->root));
+	*out = as;
+	return 0;
+out_root:
+	as_table_free(as, as->root);
+out_free:
+	kfree(as, sizeof(*as));
+	return err;
+}
+
+void aspace_destroy(struct aspace *as)
+{
+	pt_destroy(&as->pt);
+	as_table_free(as, as->root);
+	kfree(as, sizeof(*as));
+}
+
+int aspace_map(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigned int flags)
+{
+	size_t need;
+	int err;
+
+	err = pt_tables_needed(&as->pt, va, npages, &need);
+	if (err)
+		return err;
+	if (need > as->table_quota - as->tables_used)
+		return -ENOMEM;
+	/*
+	 * A (and D when writable) preset: harts without hardware A/D updates
+	 * would fault otherwise. Accessed-bit tracking for page-out clears A
+	 * later and handles the fault then.
+	 */
+	flags |= PT_USER | PT_ACCESSED | ((flags & PT_WRITE) ? PT_DIRTY : 0);
+	return pt_map(&as->pt, va, pa, npages, flags, PT_EXISTING_ERROR, NULL);
+}
+
+int aspace_unmap(struct aspace *as, vaddr_t va, size_t npages)
+{
+	int err = pt_unmap(&as->pt, va, npages, NULL);
+
+	if (!err && as == thread_current()->as)
+		for (size_t i = 0; i < npages; i++)
+			arch_tlb_flush_page(va + i * PAGE_SIZE);
+	return err;
+}
+
+void aspace_activate(struct aspace *as)
+{
+	arch_mmu_switch(as ? as->root : arch_kernel_pt()->root);
+}

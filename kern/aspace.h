@@ -1,0 +1,40 @@
+/*
+ * kern/aspace.h: address spaces: a user page-table root (sharing the
+ * kernel half) and a quota of page-table pages. Mapping checks first
+ * (range, alignment, flags, the quota through pt_tables_needed) and then
+ * commits, so a failed map changes nothing.
+ *
+ * Locking: one hart, non-preemptive kernel; callers run inside syscalls.
+ */
+#ifndef PAGODA_KERN_ASPACE_H
+#define PAGODA_KERN_ASPACE_H
+
+#include <pagoda/types.h>
+#include <vm/pt.h>
+
+struct aspace {
+	struct pt_ctx pt;		/* user window of this space's tables */
+	paddr_t root;
+	size_t table_quota;		/* page-table pages this space may use */
+	size_t tables_used;		/* including the root */
+};
+
+/* aspace_create: a new empty space allowed @table_quota page-table pages (>= 1). */
+int aspace_create(size_t table_quota, struct aspace **out);
+/* aspace_destroy: unmap everything and free the tables and the space. */
+void aspace_destroy(struct aspace *as);
+
+/*
+ * aspace_map: map @npages frames from @pa at user address @va with PT_*
+ * @flags (PT_USER is implied). -EINVAL: bad range/alignment/flags;
+ * -EEXIST: a page is already mapped; -ENOMEM: the table quota or kernel
+ * memory ran out. On error nothing changed.
+ */
+int aspace_map(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigned int flags);
+/* aspace_unmap: unmap whatever is mapped in [va, va + npages pages). */
+int aspace_unmap(struct aspace *as, vaddr_t va, size_t npages);
+
+/* aspace_activate: switch the hart to @as (NULL: the kernel's own tables). */
+void aspace_activate(struct aspace *as);
+
+#endif

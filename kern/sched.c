@@ -1,0 +1,140 @@
+/*
+ * kern/sched.c: run queues and the switch (see sched.h).
+ *
+ * Invariants: the current thread is RUNNING and on no queue; a thread is on
+ * runq[prio] iff it is RUNNABLE; bit p of runq_mask is set iff runq[p] is
+ * not empty.
+ */
+#include <pagoda/bitops.h>
+#include <lib/assert.h>
+#include <arch/cpu.h>
+#include <kern/aspace.h>
+#include <kern/sched.h>
+
+static struct list_node runq[THREAD_PRIO_MAX + 1] = {
+#define RQ_INIT(i) [i] = LIST_HEAD_INIT(runq[i])
+	RQ_INIT(0), RQ_INIT(1), RQ_INIT(2), RQ_INIT(3), RQ_INIT(4), RQ_INIT(5), RQ_INIT(6),
+	RQ_INIT(7), RQ_INIT(8), RQ_INIT(9), RQ_INIT(10), RQ_INIT(11), RQ_INIT(12), RQ_INIT(13),
+	RQ_INIT(14), RQ_INIT(15), RQ_INIT(16), RQ_INIT(17), RQ_INIT(18), RQ_INIT(19),
+	RQ_INIT(20), RQ_INIT(21), RQ_INIT(22), RQ_INIT(23), RQ_INIT(24), RQ_INIT(25),
+	RQ_INIT(26), RQ_INIT(27), RQ_INIT(28), RQ_INIT(29), RQ_INIT(30), RQ_INIT(31),
+#undef RQ_INIT
+};
+static uint32_t runq_mask;
+static struct thread *current;
+static bool need_resched;
+
+struct thread *thread_current(void)
+{
+	return current;
+}
+
+void sched_set_current(struct thread *t)
+{
+	current = t;
+	t->state = THREAD_RUNNING;
+	t->slice_left = SCHED_SLICE_TICKS;
+}
+
+static void rq_add(struct thread *t, bool front)
+{
+	ASSERT(!list_is_linked(&t->rq));
+	t->state = THREAD_RUNNABLE;
+	if (front)
+		list_push_front(&runq[t->prio], &t->rq);
+	else
+		list_push_back(&runq[t->prio], &t->rq);
+	runq_mask |= 1u << t->prio;
+}
+
+void sched_enqueue(struct thread *t)
+{
+	ASSERT(t != current);
+	rq_add(t, false);
+	if (current && t->prio > current->prio)
+		need_resched = true;
+}
+
+void sched_dequeue(struct thread *t)
+{
+	ASSERT(t->state == THREAD_RUNNABLE && list_is_linked(&t->rq));
+	list_remove(&t->rq);
+	if (list_empty(&runq[t->prio]))
+		runq_mask &= ~(1u << t->prio);
+}
+
+static struct thread *pick_next(void)
+{
+	unsigned int prio;
+	struct thread *t;
+
+	if (!runq_mask)
+		return NULL;
+	prio = fls32(runq_mask);
+	t = list_entry(list_first(&runq[prio]), struct thread, rq);
+	sched_dequeue(t);
+	return t;
+}
+
+/* switch_to: make @next current and resume it; returns when @prev runs again. */
+static void switch_to(struct thread *prev, struct thread *next)
+{
+	need_resched = false;
+	next->state = THREAD_RUNNING;
+	next->slice_left = SCHED_SLICE_TICKS;
+	if (next == prev)
+		return;
+	if (next->as != prev->as)
+		aspace_activate(next->as);
+	current = next;
+	arch_context_switch(&prev->ctx, &next->ctx);
+}
+
+void sched_switch_away(void)
+{
+	unsigned long irq = arch_irq_save();
+	struct thread *prev = current, *next;
+
+	ASSERT(prev->state == THREAD_BLOCKED || prev->state == THREAD_DEAD);
+	/* Idle until an interrupt makes someone runnable. */
+	while (!(next = pick_next())) {
+		arch_irq_enable();
+		arch_wait_for_interrupt();
+		arch_irq_disable();
+	}
+	switch_to(prev, next);
+	arch_irq_restore(irq);
+}
+
+void sched_yield(void)
+{
+	unsigned long irq = arch_irq_save();
+	struct thread *prev = current, *next = pick_next();
+
+	if (next) {
+		/* Never yield to a lower priority: keep running instead. */
+		if (next->prio < prev->prio) {
+			rq_add(next, true);
+			next = prev;
+		} else {
+			rq_add(prev, false);
+		}
+		switch_to(prev, next);
+	} else {
+		need_resched = false;
+		prev->slice_left = SCHED_SLICE_TICKS;
+	}
+	arch_irq_restore(irq);
+}
+
+void sched_tick(void)
+{
+	if (current && current->slice_left && --current->slice_left == 0)
+		need_resched = true;
+}
+
+void sched_preempt_point(void)
+{
+	if (need_resched)
+		sched_yield();
+}

@@ -1,0 +1,33 @@
+/*
+ * kern/sched.h: the scheduler: fixed priorities, round-robin within a
+ * priority, preemption by the clock tick (a slice of SCHED_SLICE_TICKS) at
+ * the return to user mode. The kernel itself is not preemptive: a thread
+ * in the kernel runs until it blocks, yields or returns to user mode.
+ * All functions run with interrupts disabled or disable them themselves.
+ */
+#ifndef PAGODA_KERN_SCHED_H
+#define PAGODA_KERN_SCHED_H
+
+#include <kern/thread.h>
+
+#define SCHED_SLICE_TICKS 5
+
+/* sched_enqueue: put a RUNNABLE (or just-started) thread at the back of its queue. */
+void sched_enqueue(struct thread *t);
+/* sched_dequeue: take a RUNNABLE thread out of its queue (it becomes the caller's to place). */
+void sched_dequeue(struct thread *t);
+/* sched_yield: the current thread goes to the back of its queue; run the best one. */
+void sched_yield(void);
+/*
+ * sched_switch_away: the current thread has left RUNNING (blocked or
+ * dead); run the best runnable thread, idling until there is one.
+ */
+void sched_switch_away(void);
+/* sched_tick: clock interrupt: account the current slice. */
+void sched_tick(void);
+/* sched_preempt_point: yield if the slice ran out or a better thread waits. */
+void sched_preempt_point(void);
+/* sched_set_current: bootstrap only. */
+void sched_set_current(struct thread *t);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * userland/lib/arch/riscv64/syscall_arch.h: the raw system call: number in
+ * a7, arguments in a0..a5, result in a0 (a second one in a1).
+ */
+#ifndef PAGODA_USER_SYSCALL_ARCH_H
+#define PAGODA_USER_SYSCALL_ARCH_H
+
+static inline long syscall6(long nr, long a, long b, long c, long d, long e, long f)
+{
+	register long a0 __asm__("a0") = a;
+	register long a1 __asm__("a1") = b;
+	register long a2 __asm__("a2") = c;
+	register long a3 __asm__("a3") = d;
+	register long a4 __asm__("a4") = e;
+	register long a5 __asm__("a5") = f;
+	register long a7 __asm__("a7") = nr;
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1)
+			 : "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a7)
+			 : "memory");
+	return a0;
+}
+
+#endif
