@@ -254,6 +254,20 @@ test: deps
 	$(Q)scripts/run-guest-tests.sh $(TEST_CONFIGS) || true
 	$(Q)scripts/ktap.py summary build/results
 
+# In-guest benchmarks: the bench program as the root task, under
+# -icount shift=0,sleep=off (instret counts guest instructions). Built
+# with DEBUG=0 unless given: figures are for the optimised kernel.
+BENCH_DEBUG ?= 0
+bench: deps
+	$(Q)$(MAKE) --no-print-directory DEBUG=$(BENCH_DEBUG) bench-run
+
+bench-run: kernel
+	@mkdir -p $(BUILD)
+	$(Q)timeout $(TEST_TIMEOUT) scripts/qemu.sh --arch $(ARCH) --boot $(BOOT) --mem $(MEM) \
+		--smp 1 --icount --kernel $(KERNEL) --initrd $(INITRD) --append "init=bench" \
+		</dev/null > $(BUILD)/bench.log 2>&1; \
+		scripts/bench.py $(BUILD)/bench.log $(BUILD) $(CONFIG)
+
 compile_commands.json:
 	$(Q)scripts/compile-commands.sh > $@
 
@@ -266,7 +280,7 @@ help:
 	@echo "                   DEBUG=$(DEBUG) MEM=$(MEM) SMP=$(SMP)"
 
 .PHONY: all kernel run test host-test host-tests guest-test deps clean help compile_commands.json \
-	fuzz fuzzers bench-host user print-kernel print-initrd
+	fuzz fuzzers bench-host user print-kernel print-initrd bench bench-run
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 .SECONDARY:

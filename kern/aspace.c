@@ -4,6 +4,7 @@
 #include <kern/aspace.h>
 #include <kern/kalloc.h>
 #include <kern/mem.h>
+#include <kern/sched.h>
 #include <kern/thread.h>
 
 static pte_t *as_table_virt(void *cookie, paddr_t pa)

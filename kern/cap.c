@@ -499,3 +499,212 @@ int cap_revoke(struct cspace *cs, size_t slot)
 	cap_reap();
 	return 0;
 }
+
+/* ---- checker ---- */
+
+/* cap_bad: log a broken invariant; evaluates to -EINVAL. */
+#define cap_bad(...) (log_err(__VA_ARGS__), -EINVAL)
+
+/*
+ * cap_check_locate: the live CSpace whose slots hold address @p, with the
+ * slot index and the offset of @p inside that slot. NULL if none. This is
+ * how the checker tells a cp_sib link from a cp_kids ring head.
+ */
+static const struct cspace *cap_check_locate(const void *p, size_t *slot, size_t *off)
+{
+	const struct cspace *cs;
+	uintptr_t a = (uintptr_t)p;
+
+	list_for_each_entry(cs, &cap_world.cspaces, cs_link) {
+		uintptr_t base = (uintptr_t)cs->cs_slots;
+
+		if (a >= base && a - base < cs->cs_nslots * sizeof(struct cap)) {
+			*slot = (a - base) / sizeof(struct cap);
+			*off = (a - base) % sizeof(struct cap);
+			return cs;
+		}
+	}
+	return NULL;
+}
+
+/* cap_check_fields: the invariants of one occupied capability alone. */
+static int cap_check_fields(const struct cap *cap)
+{
+	unsigned int type = cap->cp_type;
+
+	if (type == CAP_NULL || type >= CAP_TYPE_COUNT)
+		return cap_bad("capability %p has type %u", cap, type);
+	if (cap->cp_rights & ~CAP_R_ALL)
+		return cap_bad("capability %p has rights %#x", cap, cap->cp_rights);
+	if (cap->cp_badge && !cap_type_badgeable(type))
+		return cap_bad("capability %p of type %u has a badge", cap, type);
+	if (cap_type_is_obj(type) &&
+	    (!cap->cp_obj || cap->cp_obj->ko_type != type || cap->cp_obj->ko_refs == 0))
+		return cap_bad("capability %p: bad object %p", cap, cap->cp_obj);
+	if (cap_type_is_range(type) &&
+	    ((cap->cp_range.base & ~PAGE_MASK) || cap->cp_range.npages == 0 ||
+	     cap->cp_range.npages > (UINT64_MAX - cap->cp_range.base) >> PAGE_SHIFT))
+		return cap_bad("capability %p: bad range %#llx + %zu pages", cap,
+			       (unsigned long long)cap->cp_range.base, cap->cp_range.npages);
+	return 0;
+}
+
+/* cap_check_derived: @child names (part of) what @parent names, with less. */
+static int cap_check_derived(const struct cap *parent, const struct cap *child)
+{
+	const char *what = NULL;
+
+	if (child->cp_type != parent->cp_type)
+		what = "type";
+	else if (child->cp_rights & ~parent->cp_rights)
+		what = "rights";
+	else if (parent->cp_badge && child->cp_badge != parent->cp_badge)
+		what = "badge";
+	else if (cap_type_is_obj(child->cp_type) && child->cp_obj != parent->cp_obj)
+		what = "object";
+	else if (child->cp_type == CAP_IRQ && child->cp_irq != parent->cp_irq)
+		what = "irq";
+	else if (cap_type_is_range(child->cp_type) &&
+		 (child->cp_range.base < parent->cp_range.base ||
+		  ((child->cp_range.base - parent->cp_range.base) >> PAGE_SHIFT) +
+				  child->cp_range.npages > parent->cp_range.npages))
+		what = "range";
+	if (!what)
+		return 0;
+	return cap_bad("capability %p: %s exceeds its parent %p's", child, what, parent);
+}
+
+/* cap_check_link: @l's neighbours point back at it. */
+static int cap_check_link(const struct list_node *l)
+{
+	if (l->next->prev == l && l->prev->next == l)
+		return 0;
+	return cap_bad("broken ring at %p", l);
+}
+
+/*
+ * cap_check_kids: every link of @parent's ring of children is the cp_sib
+ * of an occupied capability derived from @parent.
+ */
+static int cap_check_kids(const struct cap *parent)
+{
+	const struct list_node *l;
+	size_t slot, off, n = 0;
+	int err;
+
+	for (l = parent->cp_kids.next; l != &parent->cp_kids; l = l->next) {
+		if (++n > cap_world.live)
+			return cap_bad("ring of %p does not close", parent);
+		err = cap_check_link(l);
+		if (err)
+			return err;
+		if (!cap_check_locate(l, &slot, &off) || off != offsetof(struct cap, cp_sib))
+			return cap_bad("child link %p of %p is no cp_sib", l, parent);
+		err = cap_check_derived(parent, list_entry(l, struct cap, cp_sib));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * cap_check_tree: walk the whole tree, depth first, from the root ring. A
+ * cp_sib link is a capability to visit, then its children; a cp_kids head
+ * means its owner's children are done, so go on with the owner's next
+ * sibling. Every step is a link checked in both directions; the walk must
+ * meet each occupied slot exactly once (2 steps per capability).
+ */
+static int cap_check_tree(size_t *visited)
+{
+	const struct list_node *l = cap_world.roots.next;
+	size_t slot, off, steps = 0;
+	const struct cap *cap;
+	int err;
+
+	*visited = 0;
+	while (l != &cap_world.roots) {
+		if (++steps > 2 * cap_world.live)
+			return cap_bad("tree walk does not end");
+		err = cap_check_link(l);
+		if (err)
+			return err;
+		if (!cap_check_locate(l, &slot, &off) || slot == 0)
+			return cap_bad("link %p is in no CSpace slot", l);
+		if (off == offsetof(struct cap, cp_kids)) {
+			l = list_entry(l, struct cap, cp_kids)->cp_sib.next;
+			continue;
+		}
+		if (off != offsetof(struct cap, cp_sib))
+			return cap_bad("link %p inside a slot", l);
+		cap = list_entry(l, struct cap, cp_sib);
+		err = cap_check_fields(cap);
+		if (!err)
+			err = cap_check_link(&cap->cp_kids);
+		if (!err)
+			err = cap_check_kids(cap);
+		if (err)
+			return err;
+		(*visited)++;
+		l = cap->cp_kids.next;
+	}
+	return 0;
+}
+
+/* cap_check_refs: each of @objs has as many references as capabilities name it. */
+static int cap_check_refs(struct kobj *const *objs, size_t nobjs)
+{
+	const struct cspace *cs;
+	size_t i, j;
+
+	for (i = 0; i < nobjs; i++) {
+		uint64_t n = 0;
+
+		list_for_each_entry(cs, &cap_world.cspaces, cs_link) {
+			for (j = 1; j < cs->cs_nslots; j++) {
+				if (cap_type_is_obj(cs->cs_slots[j].cp_type) &&
+				    cs->cs_slots[j].cp_obj == objs[i])
+					n++;
+			}
+		}
+		if (n != objs[i]->ko_refs)
+			return cap_bad("object %p has %llu references but %llu capabilities",
+				       objs[i], (unsigned long long)objs[i]->ko_refs,
+				       (unsigned long long)n);
+	}
+	return 0;
+}
+
+/*
+ * cap_check: verify the whole capability state: every live CSpace (slot 0
+ * empty, size in bounds), every ring link, each capability's fields, and
+ * that each child names a part of what its parent names with a subset of
+ * its rights and the same badge unless the parent had none; the tree walk
+ * meets every occupied slot once. For each of @objs, whose references must
+ * all be capabilities, ko_refs equals the number of capabilities naming it.
+ * Logs the first broken invariant and returns -EINVAL; 0 if all hold.
+ * O(capabilities * CSpaces + slots * @nobjs).
+ */
+int cap_check(struct kobj *const *objs, size_t nobjs)
+{
+	const struct cspace *cs;
+	size_t visited, occupied = 0, i;
+	int err;
+
+	if (!cap_world.reaping && cap_world.dead)
+		return cap_bad("dead object %p not destroyed", cap_world.dead);
+	list_for_each_entry(cs, &cap_world.cspaces, cs_link) {
+		if (cs->cs_nslots < 2 || cs->cs_nslots > CSPACE_MAX_SLOTS ||
+		    cs->cs_slots[0].cp_type != CAP_NULL)
+			return cap_bad("cspace %p: bad size or slot 0 used", cs);
+		for (i = 1; i < cs->cs_nslots; i++)
+			occupied += cs->cs_slots[i].cp_type != CAP_NULL;
+	}
+	if (occupied != cap_world.live)
+		return cap_bad("%zu occupied slots, %zu counted live", occupied, cap_world.live);
+	err = cap_check_tree(&visited);
+	if (err)
+		return err;
+	if (visited != occupied)
+		return cap_bad("tree holds %zu capabilities, CSpaces %zu", visited, occupied);
+	return cap_check_refs(objs, nobjs);
+}

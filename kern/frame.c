@@ -573,7 +573,7 @@ static int frame_check_list(const struct frame_pool *pool)
 		}
 		if (frame_locate(pool, pa, 1, &z, &idx) || frame_test(z, idx) ||
 		    frame_link(pool, pa)->prev != prev) {
-			log_err("free list entry %zu (%#llx) is not a free frame or misses its back link\n",
+			log_err("free list entry %zu (%#llx): not a free frame, or bad back link\n",
 				count - 1, (unsigned long long)pa);
 			return -EINVAL;
 		}

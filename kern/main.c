@@ -16,6 +16,7 @@
 #include <kern/loader.h>
 #include <kern/mem.h>
 #include <kern/panic.h>
+#include <kern/sched.h>
 #include <kern/thread.h>
 
 static void print_banner(const struct boot_info *bi)
@@ -46,6 +47,39 @@ static void print_banner(const struct boot_info *bi)
 		frame_pool_free_count(&kernel_frames) * (PAGE_SIZE / 1024));
 }
 
+/*
+ * run_root_task: start the root task ("init", or the program named by
+ * init=NAME on the command line) and power off when it ends, failing if
+ * its exit code is not 0.
+ */
+static __noreturn void run_root_task(const char *cmdline)
+{
+	char name[32] = "init";
+	struct user_program prog;
+	const char *v;
+	size_t len;
+	long code;
+	int err;
+
+	if (cmdline_find(cmdline, "init", &v, &len) && len > 0 && len < sizeof(name)) {
+		for (size_t i = 0; i < len; i++)
+			name[i] = v[i];
+		name[len] = '\0';
+	}
+	err = loader_load(name, THREAD_PRIO_DEFAULT, &prog);
+	if (err) {
+		log_err("cannot start the root task '%s': %s\n", name, errno_name(err));
+		arch_shutdown(true);
+	}
+	thread_start(prog.thread);
+	while (prog.thread->state != THREAD_DEAD)
+		sched_yield();
+	code = prog.thread->exit_code;
+	log_info("root task '%s' exited with code %ld; powering off\n", name, code);
+	loader_destroy(&prog);
+	arch_shutdown(code != 0);
+}
+
 void kern_main(struct boot_info *bi)
 {
 	int err;
@@ -69,8 +103,5 @@ void kern_main(struct boot_info *bi)
 
 		arch_shutdown(failed != 0);
 	}
-	kputs("\nNothing to run yet: the root task comes with the kernel core.\n"
-	      "Leave QEMU with Ctrl-A x.\n");
-	for (;;)
-		arch_wait_for_interrupt();
+	run_root_task(bi->cmdline);
 }

@@ -21,17 +21,12 @@ static struct list_node runq[THREAD_PRIO_MAX + 1] = {
 #undef RQ_INIT
 };
 static uint32_t runq_mask;
-static struct thread *current;
-static bool need_resched;
-
-struct thread *thread_current(void)
-{
-	return current;
-}
+struct thread *sched_current;	/* the RUNNING thread */
+bool sched_need_resched;	/* the current thread should yield at the next chance */
 
 void sched_set_current(struct thread *t)
 {
-	current = t;
+	sched_current = t;
 	t->state = THREAD_RUNNING;
 	t->slice_left = SCHED_SLICE_TICKS;
 }
@@ -49,10 +44,10 @@ static void rq_add(struct thread *t, bool front)
 
 void sched_enqueue(struct thread *t)
 {
-	ASSERT(t != current);
+	ASSERT(t != sched_current);
 	rq_add(t, false);
-	if (current && t->prio > current->prio)
-		need_resched = true;
+	if (sched_current && t->prio > sched_current->prio)
+		sched_need_resched = true;
 }
 
 void sched_dequeue(struct thread *t)
@@ -76,24 +71,24 @@ static struct thread *pick_next(void)
 	return t;
 }
 
-/* switch_to: make @next current and resume it; returns when @prev runs again. */
+/* switch_to: make @next sched_current and resume it; returns when @prev runs again. */
 static void switch_to(struct thread *prev, struct thread *next)
 {
-	need_resched = false;
+	sched_need_resched = false;
 	next->state = THREAD_RUNNING;
 	next->slice_left = SCHED_SLICE_TICKS;
 	if (next == prev)
 		return;
 	if (next->as != prev->as)
 		aspace_activate(next->as);
-	current = next;
+	sched_current = next;
 	arch_context_switch(&prev->ctx, &next->ctx);
 }
 
 void sched_switch_away(void)
 {
 	unsigned long irq = arch_irq_save();
-	struct thread *prev = current, *next;
+	struct thread *prev = sched_current, *next;
 
 	ASSERT(prev->state == THREAD_BLOCKED || prev->state == THREAD_DEAD);
 	/* Idle until an interrupt makes someone runnable. */
@@ -109,7 +104,7 @@ void sched_switch_away(void)
 void sched_yield(void)
 {
 	unsigned long irq = arch_irq_save();
-	struct thread *prev = current, *next = pick_next();
+	struct thread *prev = sched_current, *next = pick_next();
 
 	if (next) {
 		/* Never yield to a lower priority: keep running instead. */
@@ -121,7 +116,7 @@ void sched_yield(void)
 		}
 		switch_to(prev, next);
 	} else {
-		need_resched = false;
+		sched_need_resched = false;
 		prev->slice_left = SCHED_SLICE_TICKS;
 	}
 	arch_irq_restore(irq);
@@ -129,12 +124,7 @@ void sched_yield(void)
 
 void sched_tick(void)
 {
-	if (current && current->slice_left && --current->slice_left == 0)
-		need_resched = true;
+	if (sched_current && sched_current->slice_left && --sched_current->slice_left == 0)
+		sched_need_resched = true;
 }
 
-void sched_preempt_point(void)
-{
-	if (need_resched)
-		sched_yield();
-}

@@ -8,6 +8,7 @@
 #ifndef PAGODA_KERN_SCHED_H
 #define PAGODA_KERN_SCHED_H
 
+#include <pagoda/compiler.h>
 #include <kern/thread.h>
 
 #define SCHED_SLICE_TICKS 5
@@ -25,8 +26,22 @@ void sched_yield(void);
 void sched_switch_away(void);
 /* sched_tick: clock interrupt: account the current slice. */
 void sched_tick(void);
+
+/* Read-mostly scheduler state, exposed for the inline fast paths below. */
+extern struct thread *sched_current;
+extern bool sched_need_resched;
+
 /* sched_preempt_point: yield if the slice ran out or a better thread waits. */
-void sched_preempt_point(void);
+static inline void sched_preempt_point(void)
+{
+	if (unlikely(sched_need_resched))
+		sched_yield();
+}
+
+static inline struct thread *thread_current(void)
+{
+	return sched_current;
+}
 /* sched_set_current: bootstrap only. */
 void sched_set_current(struct thread *t);
 

@@ -58,6 +58,7 @@ static long sys_thread_exit(struct trap_frame *tf)
 	thread_exit((long)arch_syscall_arg(tf, 0));
 }
 
+/* Every slot is filled: syscall_entry() calls without a NULL check. */
 static const syscall_fn syscall_table[SYS_COUNT] = {
 	[SYS_NULL] = sys_null,
 	[SYS_DEBUG_WRITE] = sys_debug_write,
@@ -65,15 +66,16 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 	[SYS_THREAD_EXIT] = sys_thread_exit,
 };
 
-void syscall_dispatch(struct trap_frame *tf)
+struct trap_frame *syscall_entry(struct trap_frame *tf)
 {
 	unsigned long nr = arch_syscall_nr(tf);
+	long ret = -ENOSYS;
 
-	if (nr >= SYS_COUNT || !syscall_table[nr]) {
-		arch_syscall_set_ret(tf, -ENOSYS);
-		return;
-	}
-	arch_syscall_set_ret(tf, syscall_table[nr](tf));
+	if (likely(nr < SYS_COUNT))
+		ret = syscall_table[nr](tf);
+	arch_syscall_set_ret(tf, ret);
+	sched_preempt_point();
+	return thread_current()->frame;
 }
 
 void user_fault(const char *what, uintptr_t addr, uintptr_t pc)

@@ -4,8 +4,13 @@
 
 #include <arch/trap.h>
 
-/* syscall_dispatch: run the call @tf asks for and store its result in @tf. */
-void syscall_dispatch(struct trap_frame *tf);
+/*
+ * syscall_entry: called by the arch trap entry for a system call, with the
+ * caller's registers saved in @tf and its pc already past the trapping
+ * instruction; interrupts disabled. Runs the call, stores its result in
+ * @tf, and returns the frame to resume (another thread's after a switch).
+ */
+struct trap_frame *syscall_entry(struct trap_frame *tf);
 
 /*
  * user_fault: the current thread took a fault or exception in user mode

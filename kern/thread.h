@@ -64,8 +64,7 @@ __noreturn void thread_exit(long code);
 /* thread_destroy: free a DEAD or INACTIVE thread that is not current. */
 void thread_destroy(struct thread *t);
 
-/* thread_current: the running thread. */
-struct thread *thread_current(void);
+/* thread_current() (the running thread) is in kern/sched.h. */
 
 /* thread_init_boot: make the code running kern_main the first thread. */
 void thread_init_boot(void);

@@ -151,7 +151,14 @@ trap_from_user:
 	sd	t0, TF_SCAUSE(sp)
 	mv	a0, sp
 	mv	fp, zero		/* backtraces stop at the user boundary */
-	call	trap_handle_user
+	li	t1, 8			/* EXC_ECALL_U: the hot path goes straight to C */
+	bne	t0, t1, 1f
+	ld	t0, TF_SEPC(sp)
+	addi	t0, t0, 4		/* resume after the ecall */
+	sd	t0, TF_SEPC(sp)
+	call	syscall_entry
+	tail	arch_user_return
+1:	call	trap_handle_user
 	tail	arch_user_return
 
 /*

@@ -16,6 +16,7 @@
 #include <kern/console.h>
 #include <kern/panic.h>
 #include <kern/sections.h>
+#include "csr.h"
 #include "riscv.h"
 #include "sbi.h"
 
@@ -120,6 +121,8 @@ __noreturn void arch_boot(unsigned long hartid, paddr_t dtb_pa)
 
 	arch_trap_init();
 	sbi_init();
+	/* User mode may read cycle, time and instret (benchmarks, clocks). */
+	csr_write(scounteren, 7);
 	if (dtb_pa == 0 || dtb_pa + DTB_MAX_SIZE > BOOT_DIRECT_LIMIT)
 		panic("no usable device tree (a1 = %#lx)", (unsigned long)dtb_pa);
 	err = fdt_platform_parse(phys_to_virt(dtb_pa), DTB_MAX_SIZE, dtb_pa, &platform);

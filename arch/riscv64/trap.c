@@ -156,9 +156,6 @@ struct trap_frame *trap_handle_user(struct trap_frame *tf)
 		if ((cause & ~SCAUSE_INTR) != IRQ_S_TIMER)
 			report_and_stop(tf);
 		riscv_timer_interrupt();
-	} else if (cause == EXC_ECALL_U) {
-		tf->sepc += 4;
-		syscall_dispatch(tf);
 	} else {
 		user_fault(cause_name(cause), tf->stval, tf->sepc);
 	}

@@ -254,12 +254,13 @@ struct prog {
 };
 
 static struct prog progs[] = {
-	{ "rv_tiny", true, tiny_src, "" },
-	{ "rv_big", true, big_src, "" },
-	{ "rv_high", true, tiny_src, "-mcmodel=medany -Wl,-Ttext-segment=0x3ffffe0000" },
-	{ "x86_tiny", false, tiny_src, "" },
-	{ "x86_small", false, tiny_src, "-Wl,-z,noseparate-code" },
-	{ "x86_big", false, big_src, "" },
+	{ .name = "rv_tiny", .riscv = true, .src = tiny_src, .flags = "" },
+	{ .name = "rv_big", .riscv = true, .src = big_src, .flags = "" },
+	{ .name = "rv_high", .riscv = true, .src = tiny_src,
+	  .flags = "-mcmodel=medany -Wl,-Ttext-segment=0x3ffffe0000" },
+	{ .name = "x86_tiny", .riscv = false, .src = tiny_src, .flags = "" },
+	{ .name = "x86_small", .riscv = false, .src = tiny_src, .flags = "-Wl,-z,noseparate-code" },
+	{ .name = "x86_big", .riscv = false, .src = big_src, .flags = "" },
 };
 
 static char tmpdir[64];
@@ -580,8 +581,9 @@ static bool edit_header(struct work *w, enum edit_kind kind, uint64_t arg)
 	case K_PHOFF:
 		SET_EH(w->b, e_phoff, arg);
 		return true;
-	case K_PHOFF_END:
-		SET_EH(w->b, e_phoff, w->len - EH(w->b, e_phnum) * ELF_PHDR_SIZE + arg);
+	case K_PHOFF_END:	/* the table moved to the very end of the file, then @arg further */
+		grow_phdrs(w, 0);
+		SET_EH(w->b, e_phoff, EH(w->b, e_phoff) + arg);
 		return true;
 	case K_PHNUM_PAST:
 		SET_EH(w->b, e_phnum, (w->len - EH(w->b, e_phoff)) / ELF_PHDR_SIZE + 1);
@@ -634,12 +636,13 @@ static bool edit_more(struct work *w, enum edit_kind kind, uint64_t arg)
 		while (i++ < (int)arg)
 			add_ph(w, PT_NULL, 0, 0, 0, 0, 0);
 		return true;
-	default:	/* K_EXTRA_PH: 0 empty PT_LOAD, 1 empty one with a file byte, 2 wild note */
+	default:
+		/* K_EXTRA_PH: 0 empty PT_LOAD, 1 one with a file byte, 2 wild note, 3 W+X empty */
 		grow_phdrs(w, 1);
 		if (arg == 2)
 			add_ph(w, PT_NOTE, PF_R | PF_W | PF_X | 0xf0000, -1, -1, -1, 5);
 		else
-			add_ph(w, PT_LOAD, PF_R | PF_W | PF_X * !arg, 0, 0, arg, 0);
+			add_ph(w, PT_LOAD, arg == 3 ? PF_W | PF_X : PF_R, 0, 0, arg == 1, 0);
 		return true;
 	}
 }
@@ -664,8 +667,8 @@ static bool edit_load(struct work *w, enum edit_kind kind, uint64_t arg)
 		SET_PH(w->b, d, p_filesz, PH(w->b, d, p_memsz) + 1);
 		return true;
 	case K_FILE_PAST:
-		SET_PH(w->b, t, p_filesz, w->len - PH(w->b, t, p_offset) + arg);
-		SET_PH(w->b, t, p_memsz, w->len - PH(w->b, t, p_offset) + arg);
+		SET_PH(w->b, d, p_filesz, w->len - PH(w->b, d, p_offset) + arg);
+		SET_PH(w->b, d, p_memsz, w->len - PH(w->b, d, p_offset) + arg);
 		return true;
 	case K_OFFSET_HUGE:
 		SET_PH(w->b, d, p_offset, -PS + low);
@@ -675,7 +678,7 @@ static bool edit_load(struct work *w, enum edit_kind kind, uint64_t arg)
 		return true;
 	case K_VADDR_WRAP:
 		SET_PH(w->b, d, p_vaddr, -PS + low);
-		SET_PH(w->b, d, p_memsz, 2 * PS);
+		SET_PH(w->b, d, p_memsz, PH(w->b, d, p_filesz) + 2 * PS);
 		return true;
 	case K_END_MAX:
 		SET_PH(w->b, d, p_memsz, VA_MAX - PH(w->b, d, p_vaddr) + arg);
@@ -701,3 +704,304 @@ static bool edit_load(struct work *w, enum edit_kind kind, uint64_t arg)
 		return edit_more(w, kind, arg);
 	}
 }
+
+#define ID(i, v) ((uint64_t)(i) << 8 | (uint8_t)(v))
+
+static const struct edit edits[] = {
+	{ "magic 0", K_IDENT, ID(0, 0x7e), ELF_REJ_MAGIC },
+	{ "magic 1", K_IDENT, ID(1, 'e'), ELF_REJ_MAGIC },
+	{ "magic 2", K_IDENT, ID(2, 'l'), ELF_REJ_MAGIC },
+	{ "magic 3", K_IDENT, ID(3, 0), ELF_REJ_MAGIC },
+	{ "class 32", K_IDENT, ID(EI_CLASS, 1), ELF_REJ_CLASS },
+	{ "class 0", K_IDENT, ID(EI_CLASS, 0), ELF_REJ_CLASS },
+	{ "class 3", K_IDENT, ID(EI_CLASS, 3), ELF_REJ_CLASS },
+	{ "big endian", K_IDENT, ID(EI_DATA, 2), ELF_REJ_DATA },
+	{ "data 0", K_IDENT, ID(EI_DATA, 0), ELF_REJ_DATA },
+	{ "ident version 0", K_IDENT, ID(EI_VERSION, 0), ELF_REJ_VERSION },
+	{ "ident version 2", K_IDENT, ID(EI_VERSION, 2), ELF_REJ_VERSION },
+	{ "e_version 0", K_VERSION, 0, ELF_REJ_VERSION },
+	{ "e_version 2", K_VERSION, 2, ELF_REJ_VERSION },
+	{ "OSABI HP-UX", K_IDENT, ID(EI_OSABI, 1), ELF_REJ_OSABI },
+	{ "OSABI FreeBSD", K_IDENT, ID(EI_OSABI, 9), ELF_REJ_OSABI },
+	{ "OSABI standalone", K_IDENT, ID(EI_OSABI, 255), ELF_REJ_OSABI },
+	{ "ABI version 1", K_IDENT, ID(EI_ABIVERSION, 1), ELF_REJ_OSABI },
+	{ "OSABI GNU (ok)", K_IDENT, ID(EI_OSABI, ELFOSABI_GNU), ELF_OK },
+	{ "ident padding (ok)", K_IDENT, ID(12, 0x55), ELF_OK },
+	{ "ET_NONE", K_TYPE, 0, ELF_REJ_TYPE },
+	{ "ET_REL", K_TYPE, 1, ELF_REJ_TYPE },
+	{ "ET_DYN", K_TYPE, ET_DYN, ELF_REJ_TYPE },
+	{ "ET_CORE", K_TYPE, 4, ELF_REJ_TYPE },
+	{ "ET_LOOS", K_TYPE, 0xfe00, ELF_REJ_TYPE },
+	{ "other machine", K_MACHINE, 0, ELF_REJ_MACHINE },
+	{ "e_ehsize 63", K_EHSIZE, 63, ELF_REJ_HDRSIZE },
+	{ "e_ehsize 65", K_EHSIZE, 65, ELF_REJ_HDRSIZE },
+	{ "e_ehsize 0", K_EHSIZE, 0, ELF_REJ_HDRSIZE },
+	{ "e_phentsize 55", K_PHENTSIZE, 55, ELF_REJ_HDRSIZE },
+	{ "e_phentsize 57", K_PHENTSIZE, 57, ELF_REJ_HDRSIZE },
+	{ "e_phentsize 64", K_PHENTSIZE, 64, ELF_REJ_HDRSIZE },
+	{ "e_shentsize 40", K_SHENTSIZE, 40, ELF_REJ_HDRSIZE },
+	{ "e_shentsize 0", K_SHENTSIZE, 0, ELF_REJ_HDRSIZE },
+	{ "no sections (ok)", K_NO_SECTIONS, 0, ELF_OK },
+	{ "e_phnum 0", K_PHNUM, 0, ELF_REJ_PHNUM },
+	{ "e_phnum 65", K_PHNUM, ELF_MAX_PHDRS + 1, ELF_REJ_PHNUM },
+	{ "e_phnum PN_XNUM", K_PHNUM, 0xffff, ELF_REJ_PHNUM },
+	{ "phdrs over the header", K_PHOFF, 0, ELF_REJ_PHTAB },
+	{ "phdrs at byte 63", K_PHOFF, 63, ELF_REJ_PHTAB },
+	{ "phdrs one past the end", K_PHOFF_END, 1, ELF_REJ_PHTAB },
+	{ "phdrs ending at the end (ok)", K_PHOFF_END, 0, ELF_OK },
+	{ "e_phoff huge", K_PHOFF, UINT64_MAX - 8, ELF_REJ_PHTAB },
+	{ "e_phoff 2^63", K_PHOFF, 1ULL << 63, ELF_REJ_PHTAB },
+	{ "e_phnum past the end", K_PHNUM_PAST, 0, ELF_REJ_PHTAB },
+	{ "64 program headers (ok)", K_PHDRS, ELF_MAX_PHDRS, ELF_OK },
+	{ "65 program headers", K_PHDRS, ELF_MAX_PHDRS + 1, ELF_REJ_PHNUM },
+	{ "PT_INTERP", K_NONLOAD_TYPE, PT_INTERP, ELF_REJ_DYNAMIC },
+	{ "PT_DYNAMIC", K_NONLOAD_TYPE, PT_DYNAMIC, ELF_REJ_DYNAMIC },
+	{ "PT_TLS (ignored, ok)", K_NONLOAD_TYPE, 7, ELF_OK },
+	{ "PT_GNU_STACK (ignored, ok)", K_NONLOAD_TYPE, 0x6474e551, ELF_OK },
+	{ "16 PT_LOAD (ok)", K_LOADS, ELF_MAX_SEGMENTS, ELF_OK },
+	{ "17 PT_LOAD", K_LOADS, ELF_MAX_SEGMENTS + 1, ELF_REJ_NSEGS },
+	{ "empty PT_LOAD (skipped, ok)", K_EXTRA_PH, 0, ELF_OK },
+	{ "empty PT_LOAD with a file byte", K_EXTRA_PH, 1, ELF_REJ_FILESZ },
+	{ "wild PT_NOTE (ignored, ok)", K_EXTRA_PH, 2, ELF_OK },
+	{ "empty W+X PT_LOAD", K_EXTRA_PH, 3, ELF_REJ_WX },
+	{ "no PT_LOAD", K_NO_LOADS, 0, ELF_REJ_NOLOAD },
+	{ "only empty PT_LOAD", K_NO_LOADS, 1, ELF_REJ_NOLOAD },
+	{ "text RWX", K_FLAGS_TEXT, PF_R | PF_W | PF_X, ELF_REJ_WX },
+	{ "text WX", K_FLAGS_TEXT, PF_W | PF_X, ELF_REJ_WX },
+	{ "data RWX", K_FLAGS_DATA, PF_R | PF_W | PF_X, ELF_REJ_WX },
+	{ "data write-only", K_FLAGS_DATA, PF_W, ELF_REJ_FLAGS },
+	{ "data flag 0x8", K_FLAGS_DATA, PF_R | 0x8, ELF_REJ_FLAGS },
+	{ "data PF_MASKOS bit", K_FLAGS_DATA, PF_R | 0x00100000, ELF_REJ_FLAGS },
+	{ "data PF_MASKPROC bit", K_FLAGS_DATA, PF_R | 0x80000000, ELF_REJ_FLAGS },
+	{ "data no access (ok)", K_FLAGS_DATA, 0, ELF_OK },
+	{ "text execute-only (ok)", K_FLAGS_TEXT, PF_X, ELF_OK },
+	{ "p_align 3", K_ALIGN, 3, ELF_REJ_ALIGN },
+	{ "p_align 0x1001", K_ALIGN, 0x1001, ELF_REJ_ALIGN },
+	{ "p_align 2^40", K_ALIGN, 1ULL << 40, ELF_REJ_ALIGN },
+	{ "p_align 0 (ok)", K_ALIGN, 0, ELF_OK },
+	{ "p_align 1 (ok)", K_ALIGN, 1, ELF_OK },
+	{ "filesz > memsz", K_FILESZ, 0, ELF_REJ_FILESZ },
+	{ "file bytes one past the end", K_FILE_PAST, 1, ELF_REJ_FILE },
+	{ "file bytes to the end (ok)", K_FILE_PAST, 0, ELF_OK },
+	{ "offset near 2^64", K_OFFSET_HUGE, 0, ELF_REJ_FILE },
+	{ "below va_min", K_VADDR_LOW, 0, ELF_REJ_RANGE },
+	{ "vaddr + memsz wraps", K_VADDR_WRAP, 0, ELF_REJ_RANGE },
+	{ "ends at va_max (ok)", K_END_MAX, 0, ELF_OK },
+	{ "ends past va_max", K_END_MAX, 1, ELF_REJ_RANGE },
+	{ "va_min at the first page (ok)", K_RULE_MIN, 0, ELF_OK },
+	{ "va_min one page higher", K_RULE_MIN, PS, ELF_REJ_RANGE },
+	{ "offset off by 1", K_CONGRUENT, 1, ELF_REJ_CONGRUENT },
+	{ "offset off by 8", K_CONGRUENT, 8, ELF_REJ_CONGRUENT },
+	{ "segments overlap", K_OVERLAP_BYTES, 0, ELF_REJ_OVERLAP },
+	{ "segments share a page", K_OVERLAP_PAGE, 0, ELF_REJ_OVERLAP },
+	{ "segments on adjacent pages (ok)", K_ADJACENT, 0, ELF_OK },
+	{ "PT_LOAD out of order", K_SWAP, 0, ELF_REJ_ORDER },
+	{ "entry at text start (ok)", K_ENTRY, 0, ELF_OK },
+	{ "entry at text's last byte (ok)", K_ENTRY, 1, ELF_OK },
+	{ "entry just past text", K_ENTRY, 2, ELF_REJ_ENTRY },
+	{ "entry in data", K_ENTRY, 3, ELF_REJ_ENTRY },
+	{ "entry 0", K_ENTRY, 4, ELF_REJ_ENTRY },
+	{ "empty file", K_TRUNC, 0, ELF_REJ_SHORT },
+	{ "63 bytes", K_TRUNC, 63, ELF_REJ_SHORT },
+	{ "just the ELF header", K_TRUNC, 64, ELF_REJ_PHTAB },
+};
+
+static bool apply(struct work *w, const struct edit *e)
+{
+	return e->kind < K_NONLOAD_TYPE ? edit_header(w, e->kind, e->arg)
+					: edit_load(w, e->kind, e->arg);
+}
+
+TEST(each_malformation)
+{
+	unsigned int applied = 0, skipped = 0;
+
+	for (size_t pi = 0; pi < ARRAY_SIZE(progs); pi++) {
+		struct prog *p = prog_get(pi);
+
+		REQUIRE(p);
+		for (size_t i = 0; i < ARRAY_SIZE(edits); i++) {
+			const struct edit *e = &edits[i];
+			struct work w = { .b = dup_exact(p->b, p->len), .len = p->len,
+					  .r = prog_rules(p) };
+			struct elf_image img;
+			const char *why;
+			int err;
+
+			/* the log line of each refusal, for the first program only */
+			w.r.quiet = pi != 0;
+			if (!apply(&w, e)) {
+				skipped++;
+				free(w.b);
+				continue;
+			}
+			applied++;
+			err = parse_copy(w.b, w.len, &w.r, &img, &why);
+			CHECK(!why, "%s, %s: %s", p->name, e->name, why);
+			CHECK(err == (e->expect == ELF_OK ? 0 : -ENOEXEC) && img.reject == e->expect,
+			      "%s, %s: got %d (%s), expected %s", p->name, e->name, err,
+			      elf_reject_name(img.reject), elf_reject_name(e->expect));
+			free(w.b);
+		}
+	}
+	printf("# %u edits applied, %u not applicable\n", applied, skipped);
+	CHECK(skipped < applied / 20);
+}
+
+TEST(bad_rules)
+{
+	struct prog *p = prog_get(0);
+	const struct elf_rules base = prog_rules(p);
+	struct elf_rules r[5] = { base, base, base, base, base };
+	struct elf_image img;
+
+	r[0].page_size = 0;
+	r[1].page_size = 3 * PS;
+	r[2].va_min = VA_MIN + 8;
+	r[3].va_min = VA_MAX;
+	r[4].va_max = VA_MAX - 1;
+	for (int i = 0; i < 5; i++) {
+		CHECK_EQ(elf_parse(p->b, p->len, &r[i], &img), -EINVAL);
+		CHECK_EQ(img.reject, ELF_REJ_RULES);
+	}
+	CHECK_EQ(elf_parse(NULL, 100, &base, &img), -ENOEXEC);
+	CHECK_EQ(img.reject, ELF_REJ_SHORT);
+	CHECK(!strcmp(elf_reject_name(ELF_REJ_WX), "wx"));
+	CHECK(!strcmp(elf_reject_name(ELF_REJ_COUNT), "?"));
+	for (int i = 0; i < ELF_REJ_COUNT; i++)
+		CHECK(elf_reject_name(i) && strcmp(elf_reject_name(i), "?"), "name of %d", i);
+}
+
+/* -------------------------------------------- truncation and random -- */
+
+TEST(truncation_every_length)
+{
+	for (size_t pi = 0; pi < ARRAY_SIZE(progs); pi++) {
+		struct prog *p = prog_get(pi);
+		struct elf_rules r;
+		size_t need, bad = 0, first_bad = 0;
+
+		REQUIRE(p);
+		r = prog_rules(p);
+		/* the bytes a parse needs: the phdr table and every segment's file bytes */
+		need = p->phoff + p->phnum * ELF_PHDR_SIZE;
+		for (unsigned int s = 0; s < p->nload; s++)
+			need = MAX(need, p->load[s].offset + p->load[s].filesz);
+		for (size_t len = 0; len <= p->len; len++) {
+			struct elf_image img;
+			const char *why;
+			int err = parse_copy(p->b, len, &r, &img, &why);
+
+			if ((why || (err == 0) != (len >= need)) && !bad++)
+				first_bad = len;
+		}
+		printf("# %s: %zu lengths, parses from %zu bytes on\n", p->name, p->len + 1, need);
+		CHECK(bad == 0, "%s: %zu lengths wrong, first %zu", p->name, bad, first_bad);
+	}
+}
+
+/* mutate: one random change to @b, mostly to the ELF header and the phdr table. */
+static void mutate(uint8_t *b, size_t *len, size_t hdr_end)
+{
+	static const uint64_t vals[] = { 0, 1, 2, 7, 55, 56, 64, PS - 1, PS, PS + 1, VA_MIN,
+					 VA_MAX - 1, VA_MAX, 1ULL << 63, UINT64_MAX };
+	unsigned int size = 1u << rnd_below(4);
+	size_t pos;
+	uint64_t v;
+
+	if (*len < 8)
+		return;
+	pos = rnd_below(4) ? rnd_below(MIN(hdr_end, *len - 7)) : rnd_below(*len - 7);
+	v = rnd_below(2) ? vals[rnd_below(ARRAY_SIZE(vals))] : get_le(b + pos, size);
+	switch (rnd_below(8)) {
+	case 0:
+		*len = rnd_below(*len + 1);
+		return;
+	case 1:
+		b[pos] ^= (uint8_t)(1u << rnd_below(8));
+		return;
+	case 2:
+		v = rnd();
+		break;
+	case 3:
+		v += rnd_below(2) ? PS : -PS;
+		break;
+	default:
+		v += rnd_below(5) - 2;
+		break;
+	}
+	put_le(b + pos, size, v);
+}
+
+TEST(random_corruption)
+{
+	unsigned long iters = test_iterations(30000), bad = 0, first_bad = 0, ok = 0;
+	unsigned long by_reason[ELF_REJ_COUNT] = { 0 };
+
+	rng = test_seed();
+	printf("# seed %#llx, %lu iterations\n", test_seed(), iters);
+	for (unsigned long it = 0; it < iters; it++) {
+		struct prog *p = prog_get(rnd_below(ARRAY_SIZE(progs)));
+		struct elf_rules r;
+		struct elf_image img;
+		const char *why;
+		size_t len;
+		uint8_t *b;
+		int err;
+
+		REQUIRE(p);
+		r = prog_rules(p);
+		len = p->len;
+		b = dup_exact(p->b, len);
+		for (unsigned int j = 1 + (unsigned int)rnd_below(4); j; j--)
+			mutate(b, &len, p->phoff + p->phnum * ELF_PHDR_SIZE);
+		err = parse_copy(b, len, &r, &img, &why);
+		if (why && !bad++) {
+			first_bad = it;
+			printf("# iteration %lu (%s): %s\n", it, p->name, why);
+		}
+		ok += err == 0;
+		by_reason[img.reject]++;
+		free(b);
+	}
+	printf("# %lu still valid; refusals:", ok);
+	for (int i = 1; i < ELF_REJ_COUNT; i++)
+		if (by_reason[i])
+			printf(" %s %lu", elf_reject_name(i), by_reason[i]);
+	printf("\n");
+	CHECK(bad == 0, "%lu bad results, first at iteration %lu", bad, first_bad);
+	CHECK(ok > iters / 20 && ok < iters - iters / 4, "mutations too weak or too strong");
+}
+
+TEST(elf_check_catches)
+{
+	struct prog *p = prog_get(3);	/* x86_tiny: R, RX, R, RW */
+	struct elf_rules r = prog_rules(p);
+	struct elf_image good, img;
+
+	REQUIRE(p && elf_parse(p->b, p->len, &r, &good) == 0 && good.nsegs >= 3);
+	REQUIRE(elf_check(&good, p->len, &r) == 0);
+	quiet(true);
+	img = good, img.seg[1].prot |= ELF_PROT_W;
+	CHECK_EQ(elf_check(&img, p->len, &r), -EINVAL);
+	img = good, img.seg[2].prot = ELF_PROT_W;
+	CHECK_EQ(elf_check(&img, p->len, &r), -EINVAL);
+	img = good, img.seg[0].memsz = img.seg[1].vaddr - img.seg[0].vaddr + 1;
+	CHECK_EQ(elf_check(&img, p->len, &r), -EINVAL);
+	img = good, img.seg[2].vaddr += 1;
+	CHECK_EQ(elf_check(&img, p->len, &r), -EINVAL);
+	img = good, img.seg[1].filesz = img.seg[1].memsz + 1;
+	CHECK_EQ(elf_check(&img, p->len, &r), -EINVAL);
+	CHECK_EQ(elf_check(&good, good.seg[1].offset + good.seg[1].filesz - 1, &r), -EINVAL);
+	img = good, img.entry = good.seg[0].vaddr;
+	CHECK_EQ(elf_check(&img, p->len, &r), -EINVAL);
+	img = good, img.nsegs = 0;
+	CHECK_EQ(elf_check(&img, p->len, &r), -EINVAL);
+	img = good, img.seg[img.nsegs - 1].memsz = VA_MAX;
+	CHECK_EQ(elf_check(&img, p->len, &r), -EINVAL);
+	quiet(false);
+}
+
+TEST_MAIN(TEST_CASE(real_executables_match_readelf), TEST_CASE(real_executables_refused),
+	  TEST_CASE(each_malformation), TEST_CASE(bad_rules), TEST_CASE(truncation_every_length),
+	  TEST_CASE(random_corruption), TEST_CASE(elf_check_catches))

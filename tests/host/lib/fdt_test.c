@@ -44,29 +44,26 @@ static void put32(uint8_t *p, uint32_t v)
 
 /* ------------------------------------------------------ QEMU's DTBs -- */
 
-static char tmpdir[] = "/tmp/pagoda-fdt-XXXXXX";
-static bool have_tmpdir;
+static char tmpdir[64];
 
-static void tmpdir_remove(void)
+/* tmp_begin/tmp_end: a private directory for one step's files, removed right after. */
+static const char *tmp_begin(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/pagoda-fdt-XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		abort();
+	}
+	return tmpdir;
+}
+
+static void tmp_end(void)
 {
 	char cmd[128];
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", tmpdir);
-}
-
-static const char *tmp(void)
-{
-	if (!have_tmpdir) {
-		if (!mkdtemp(tmpdir)) {
-			perror("mkdtemp");
-			abort();
-		}
-		have_tmpdir = true;
-		atexit(tmpdir_remove);
-	}
-	return tmpdir;
 }
 
 static bool read_file(const char *path, struct blob *b)
@@ -87,30 +84,66 @@ static bool read_file(const char *path, struct blob *b)
 	return ok;
 }
 
-static void write_file(const char *path, size_t len, int fill)
+static void write_file(const char *path, const uint8_t *data, size_t len)
 {
 	FILE *f = fopen(path, "wb");
 
 	for (size_t i = 0; f && i < len; i++)
-		fputc(fill < 0 ? (int)(i * 7 % 251) : fill, f);
+		fputc(data ? data[i] : (int)(i * 7 % 251), f);
 	if (!f || fclose(f) != 0)
 		abort();
 }
 
-/* qemu_dtb: the virt machine's DTB for @args, dumped into the temp dir. */
-static void qemu_dtb(const char *name, const char *args, struct blob *b)
+static void print_log(const char *path)
 {
-	char path[256], cmd[1024];
+	char line[256];
+	FILE *f = fopen(path, "r");
 
+	while (f && fgets(line, sizeof(line), f))
+		printf("# | %s", line);
+	if (f)
+		fclose(f);
+}
+
+/*
+ * qemu_dtb: the virt machine's DTB for @args into *@b. With @initrd_len,
+ * also a dummy kernel, an initrd of that many bytes and bootargs
+ * "ktest foo=bar". False (with QEMU's output shown) on failure.
+ */
+static bool qemu_dtb(const char *args, size_t initrd_len, struct blob *b)
+{
+	const char *dir = tmp_begin();
+	char cmd[1024], path[128], log[128], extra[512] = "";
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/virt.dtb", dir);
+	snprintf(log, sizeof(log), "%s/qemu.log", dir);
+	if (initrd_len) {
+		snprintf(cmd, sizeof(cmd), "%s/kernel.bin", dir);
+		write_file(cmd, NULL, 4096);
+		snprintf(cmd, sizeof(cmd), "%s/initrd.bin", dir);
+		write_file(cmd, NULL, initrd_len);
+		snprintf(extra, sizeof(extra),
+			 "-kernel %s/kernel.bin -initrd %s/initrd.bin -append 'ktest foo=bar'", dir,
+			 dir);
+	}
+	snprintf(cmd, sizeof(cmd),
+		 QEMU " -machine virt,dumpdtb=%s -nographic -bios none %s %s >%s 2>&1", path, args,
+		 extra, log);
+	ok = system(cmd) == 0 && read_file(path, b) && b->len >= FDT_HEADER_SIZE &&
+	     get32(b->data + 4) <= b->len;
+	if (!ok) {
+		printf("# '%s' failed to dump a DTB:\n", cmd);
+		print_log(log);
+	}
+	tmp_end();
+	return ok;
+}
+
+static void need_qemu(void)
+{
 	REQUIRE(system("command -v " QEMU " >/dev/null 2>&1") == 0,
 		QEMU " not found: run scripts/deps.sh (Debian package qemu-system-misc)");
-	snprintf(path, sizeof(path), "%s/%s.dtb", tmp(), name);
-	snprintf(cmd, sizeof(cmd),
-		 QEMU " -machine virt,dumpdtb=%s -nographic -bios none %s >%s/%s.log 2>&1",
-		 path, args, tmp(), name);
-	REQUIRE(system(cmd) == 0, "'%s' failed; log in %s/%s.log", cmd, tmp(), name);
-	REQUIRE(read_file(path, b), "cannot read %s", path);
-	REQUIRE(b->len >= FDT_HEADER_SIZE && get32(b->data + 4) <= b->len, "%s is no DTB", path);
 }
 
 /* virt256: the plain 256 MiB, one-hart virt DTB, dumped once. */
@@ -118,8 +151,10 @@ static const struct blob *virt256(void)
 {
 	static struct blob b;
 
-	if (!b.data)
-		qemu_dtb("virt256", "-m 256M -smp 1", &b);
+	if (!b.data) {
+		need_qemu();
+		REQUIRE(qemu_dtb("-m 256M -smp 1", 0, &b));
+	}
 	return &b;
 }
 
@@ -183,17 +218,11 @@ TEST(fdt_qemu_virt)
 
 TEST(fdt_qemu_bootargs_initrd)
 {
-	char args[512], kernel[128], initrd[128];
 	struct fdt_platform p;
 	struct blob b;
 
-	snprintf(kernel, sizeof(kernel), "%s/kernel.bin", tmp());
-	snprintf(initrd, sizeof(initrd), "%s/initrd.bin", tmp());
-	write_file(kernel, 4096, 0);
-	write_file(initrd, 12345, -1);
-	snprintf(args, sizeof(args), "-m 256M -smp 1 -kernel %s -initrd %s -append 'ktest foo=bar'",
-		 kernel, initrd);
-	qemu_dtb("initrd", args, &b);
+	need_qemu();
+	REQUIRE(qemu_dtb("-m 256M -smp 1", 12345, &b));
 	REQUIRE(fdt_platform_parse(b.data, b.len, DTB_PA, &p) == 0);
 	check_virt(&p, &b, 256ull << 20, 1);
 	REQUIRE(p.bootargs != NULL);
@@ -213,7 +242,8 @@ TEST(fdt_qemu_1g_smp2)
 	struct fdt_platform p;
 	struct blob b;
 
-	qemu_dtb("virt1g", "-m 1G -smp 2", &b);
+	need_qemu();
+	REQUIRE(qemu_dtb("-m 1G -smp 2", 0, &b));
 	REQUIRE(fdt_platform_parse(b.data, b.len, DTB_PA, &p) == 0);
 	check_virt(&p, &b, 1ull << 30, 2);
 	free(b.data);
@@ -298,12 +328,14 @@ TEST(fdt_dtc_cross_check)
 		printf("# dtc not found (scripts/deps.sh installs it); cross-check skipped\n");
 		goto out;
 	}
-	snprintf(cmd, sizeof(cmd), "dtc -q -I dtb -O dts %s/virt256.dtb", tmp());
+	snprintf(cmd, sizeof(cmd), "dtc -q -I dtb -O dts %s/virt.dtb", tmp_begin());
+	snprintf(line, sizeof(line), "%s/virt.dtb", tmpdir);
+	write_file(line, b->data, get32(b->data + 4));
 	dts = popen(cmd, "r");
-	REQUIRE(dts);
-	while (nt < 2048 && fgets(line, sizeof(line), dts))
+	while (dts && nt < 2048 && fgets(line, sizeof(line), dts))
 		nt += dts_line(line, &theirs[nt]);
-	CHECK_EQ(pclose(dts), 0);
+	CHECK(dts && pclose(dts) == 0, "'%s' failed", cmd);
+	tmp_end();
 	REQUIRE(fdt_open(&f, b->data, b->len) == 0);
 	no = our_walk(&f, f.root, ours, 0);
 	CHECK_EQ(no, nt);
@@ -318,7 +350,8 @@ TEST(fdt_dtc_cross_check)
 		if (t->ncells >= 0) {
 			CHECK(o->len == 4u * (uint32_t)t->ncells, "%s: length %u", t->name, o->len);
 			for (int c = 0; c < t->ncells && o->len == 4u * (uint32_t)t->ncells; c++)
-				CHECK(get32(o->val + 4 * c) == t->cells[c], "%s: cell %d", t->name, c);
+				CHECK(get32(o->val + 4 * c) == t->cells[c], "%s: cell %d", t->name,
+				      c);
 			values++;
 		} else if (t->str[0]) {
 			CHECK(o->len == strlen(t->str) + 1 && !memcmp(o->val, t->str, o->len),
@@ -367,7 +400,8 @@ TEST(fdt_generic_api_virt)
 	CHECK_EQ(fdt_prop_cell(&f, serial, "reg", 4, &v), -ENOENT);
 	CHECK_EQ(fdt_prop_u32(&f, serial, "reg", &v), -EINVAL);
 	CHECK_EQ(fdt_prop_u32(&f, serial, "no-such-property", &v), -ENOENT);
-	CHECK(fdt_is_compatible(&f, serial, "ns16550a") && !fdt_is_compatible(&f, serial, "ns16550"));
+	CHECK(fdt_is_compatible(&f, serial, "ns16550a"));
+	CHECK(!fdt_is_compatible(&f, serial, "ns16550"));
 }
 
 TEST(fdt_generic_walk_virt)
@@ -520,7 +554,8 @@ static const char *walk_all(const struct fdt *f, const uint8_t *buf, size_t len)
 		if (!fdt_node_name(f, node))
 			return "a node without a name";
 		while ((off = fdt_next_prop(f, node, off, &pr)) >= 0)
-			if ((const uint8_t *)pr.val < buf || (const uint8_t *)pr.val + pr.len > buf + len)
+			if ((const uint8_t *)pr.val < buf ||
+			    (const uint8_t *)pr.val + pr.len > buf + len)
 				return "a property value outside the buffer";
 		fdt_reg(f, node, 0, &a, &s);
 		fdt_reg_raw(f, node, 1, &a, &s);
@@ -601,7 +636,8 @@ TEST(fdt_header_fields)
 		uint32_t orig = get32(b->data + 4 * field);
 
 		for (size_t i = 0; i < ARRAY_SIZE(vals) + 4; i++) {
-			uint32_t v = i < ARRAY_SIZE(vals) ? vals[i] : orig + 4 * (uint32_t)i - 18 * 4 - 8;
+			size_t k = i - ARRAY_SIZE(vals);	/* then the original -8, -4, +0, +4 */
+			uint32_t v = i < ARRAY_SIZE(vals) ? vals[i] : orig + 4 * (uint32_t)k - 8;
 
 			buf = exact_copy(b->data, total);
 			put32(buf + 4 * field, v);
@@ -641,11 +677,13 @@ TEST(fdt_random_corruption)
 				break;
 			case 2:
 				if (pos + 4 <= total)
-					put32(buf + (pos & ~(size_t)3), tokens[rnd() % ARRAY_SIZE(tokens)]);
+					put32(buf + (pos & ~(size_t)3),
+					      tokens[rnd() % ARRAY_SIZE(tokens)]);
 				break;
 			default:
 				if (pos + 4 <= total)
-					put32(buf + (pos & ~(size_t)3), (uint32_t)(rnd() % (total + 64)));
+					put32(buf + (pos & ~(size_t)3),
+					      (uint32_t)(rnd() % (total + 64)));
 				break;
 			}
 		}

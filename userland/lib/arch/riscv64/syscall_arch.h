@@ -22,4 +22,23 @@ static inline long syscall6(long nr, long a, long b, long c, long d, long e, lon
 	return a0;
 }
 
+static inline long syscall0(long nr)
+{
+	register long a0 __asm__("a0");
+	register long a7 __asm__("a7") = nr;
+
+	__asm__ volatile("ecall" : "=r"(a0) : "r"(a7) : "memory");
+	return a0;
+}
+
+static inline long syscall2(long nr, long a, long b)
+{
+	register long a0 __asm__("a0") = a;
+	register long a1 __asm__("a1") = b;
+	register long a7 __asm__("a7") = nr;
+
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a7) : "memory");
+	return a0;
+}
+
 #endif

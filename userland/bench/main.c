@@ -1,0 +1,103 @@
+/*
+ * userland/bench: in-guest micro-benchmarks, run by `make bench` under
+ * QEMU -icount shift=0, where rdinstret counts retired guest instructions.
+ *
+ * Output, parsed by scripts/bench.py:
+ *   calibration <slope> <cycles_equal_instret>
+ *   bench <name> <min> <median> <max> <reps> <batch>
+ * Figures are instructions per operation, with the cost of an empty
+ * measurement loop subtracted. Each benchmark warms up first, then runs
+ * BENCH_REPS batches of BENCH_BATCH operations.
+ */
+#include <counters.h>
+#include <pagoda.h>
+
+#define BENCH_REPS 15
+#define BENCH_BATCH 64
+#define BENCH_WARMUP 64
+
+typedef void (*bench_fn)(void);
+
+static uint64_t empty_loop_cost;	/* per iteration, from the calibration */
+
+static void sort_u64(uint64_t *v, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+static uint64_t measure_batch(bench_fn fn, int batch)
+{
+	uint64_t t0 = read_instret();
+
+	for (int i = 0; i < batch; i++)
+		fn();
+	return read_instret() - t0;
+}
+
+static void nothing(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+static void run_bench(const char *name, bench_fn fn)
+{
+	uint64_t per_op[BENCH_REPS];
+
+	for (int i = 0; i < BENCH_WARMUP; i++)
+		fn();
+	for (int r = 0; r < BENCH_REPS; r++) {
+		uint64_t total = measure_batch(fn, BENCH_BATCH);
+
+		per_op[r] = total / BENCH_BATCH - empty_loop_cost;
+	}
+	sort_u64(per_op, BENCH_REPS);
+	printf("bench %s %llu %llu %llu %d %d\n", name, (unsigned long long)per_op[0],
+	       (unsigned long long)per_op[BENCH_REPS / 2],
+	       (unsigned long long)per_op[BENCH_REPS - 1], BENCH_REPS, BENCH_BATCH);
+}
+
+/*
+ * calibrate: the slope of instret over loops of known length must be 2
+ * (instructions per iteration) if instret counts instructions exactly.
+ */
+static void calibrate(void)
+{
+	uint64_t a0, a1, b0, b1, c0, c1, slope_x100;
+
+	a0 = read_instret();
+	calibration_loop(1000);
+	a1 = read_instret();
+	b0 = read_instret();
+	calibration_loop(101000);
+	b1 = read_instret();
+	slope_x100 = ((b1 - b0) - (a1 - a0)) * 100 / 100000;
+	c0 = read_cycles();
+	a0 = read_instret();
+	calibration_loop(1000);
+	a1 = read_instret();
+	c1 = read_cycles();
+	printf("calibration %llu.%02llu %s\n", (unsigned long long)(slope_x100 / 100),
+	       (unsigned long long)(slope_x100 % 100),
+	       (c1 - c0) - (a1 - a0) < 4 ? "cycles=instret" : "cycles!=instret");
+	empty_loop_cost = measure_batch(nothing, BENCH_BATCH * 16) / (BENCH_BATCH * 16);
+}
+
+static void bench_null_syscall(void)
+{
+	sys_null();
+}
+
+int main(void)
+{
+	printf("# Pagoda in-guest benchmarks (instructions per operation)\n");
+	calibrate();
+	run_bench("null_syscall", bench_null_syscall);
+	printf("bench-done\n");
+	return 0;
+}
