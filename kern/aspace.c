@@ -107,3 +107,16 @@ void aspace_activate(struct aspace *as)
 {
 	arch_mmu_switch(as ? as->root : arch_kernel_pt()->root);
 }
+
+int aspace_user_page(struct aspace *as, vaddr_t va, bool write, void **kva)
+{
+	struct pt_leaf leaf;
+	unsigned int need = PT_USER | PT_READ | (write ? PT_WRITE : 0);
+
+	if (!as || pt_query(&as->pt, ALIGN_DOWN(va, PAGE_SIZE), &leaf))
+		return -EFAULT;
+	if ((leaf.flags & need) != need)
+		return -EFAULT;
+	*kva = (char *)phys_to_virt(leaf.pa) + (va - leaf.va);
+	return 0;
+}

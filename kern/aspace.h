@@ -34,6 +34,13 @@ int aspace_map(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigne
 /* aspace_unmap: unmap whatever is mapped in [va, va + npages pages). */
 int aspace_unmap(struct aspace *as, vaddr_t va, size_t npages);
 
+/*
+ * aspace_user_page: the kernel address of the user page at @va of @as, if
+ * it is mapped user-accessible (and writable when @write). -EFAULT if not.
+ * Valid until the mapping changes: use it at once, never keep it.
+ */
+int aspace_user_page(struct aspace *as, vaddr_t va, bool write, void **kva);
+
 /* aspace_activate: switch the hart to @as (NULL: the kernel's own tables). */
 void aspace_activate(struct aspace *as);
 

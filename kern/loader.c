@@ -8,6 +8,8 @@
 #include <arch/layout.h>
 #include <arch/mmu.h>
 #include <kern/aspace.h>
+#include <kern/cap.h>
+#include <kern/kalloc.h>
 #include <kern/loader.h>
 #include <kern/mem.h>
 #include <kern/thread.h>
@@ -69,10 +71,41 @@ static int free_leaf(void *arg, const struct pt_leaf *leaf)
 	return 0;
 }
 
+static int cspace_new(struct cspace **out)
+{
+	struct cspace *cs = kzalloc(sizeof(*cs));
+	paddr_t pa;
+	int err;
+
+	if (!cs)
+		return -ENOMEM;
+	err = mem_alloc_zeroed_frame(&pa);
+	if (!err)
+		err = cspace_init(cs, phys_to_virt(pa), USER_CSPACE_SLOTS);
+	if (err) {
+		if (cs->cs_slots)
+			frame_free(&kernel_frames, pa);
+		kfree(cs, sizeof(*cs));
+		return err;
+	}
+	*out = cs;
+	return 0;
+}
+
+static void cspace_free(struct cspace *cs)
+{
+	cspace_destroy(cs);
+	frame_free(&kernel_frames, virt_to_phys(cs->cs_slots));
+	kfree(cs, sizeof(*cs));
+}
+
 void loader_destroy(struct user_program *prog)
 {
 	if (prog->thread)
 		thread_destroy(prog->thread);
+	if (prog->cs)
+		cspace_free(prog->cs);
+	prog->cs = NULL;
 	if (prog->as) {
 		pt_walk_leaves(&prog->as->pt, free_leaf, NULL);
 		aspace_destroy(prog->as);
@@ -118,8 +151,12 @@ int loader_load(const char *name, unsigned int prio, struct user_program *out)
 	}
 	out->entry = img.entry;
 	if (!err)
+		err = cspace_new(&out->cs);
+	if (!err)
 		err = thread_create_user(out->as, name, img.entry, out->stack_top, 0, prio,
 					 &out->thread);
+	if (!err)
+		out->thread->cs = out->cs;
 	if (err)
 		loader_destroy(out);
 	return err;

@@ -17,10 +17,14 @@
 #define USER_TABLE_QUOTA 32	/* page-table pages of a loaded program */
 
 struct aspace;
+struct cspace;
 struct thread;
+
+#define USER_CSPACE_SLOTS (PAGE_SIZE / 64)	/* one page of struct cap */
 
 struct user_program {
 	struct aspace *as;
+	struct cspace *cs;	/* USER_CSPACE_SLOTS slots, all empty */
 	struct thread *thread;	/* INACTIVE until thread_start() */
 	vaddr_t entry;
 	vaddr_t stack_top;

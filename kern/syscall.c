@@ -9,7 +9,11 @@
 #include <lib/log.h>
 #include <arch/console.h>
 #include <arch/thread.h>
+#include <kern/cap.h>
 #include <kern/console.h>
+#include <kern/endpoint.h>
+#include <kern/ipc.h>
+#include <kern/kalloc.h>
 #include <kern/sched.h>
 #include <kern/syscall.h>
 #include <kern/thread.h>
@@ -59,11 +63,178 @@ static long sys_thread_exit(struct trap_frame *tf)
 }
 
 /* Every slot is filled: syscall_entry() calls without a NULL check. */
+static struct cspace *own_cspace(void)
+{
+	return thread_current()->cs;
+}
+
+/* endpoint_cap: the caller's endpoint capability in slot @a0 with @rights. */
+static long endpoint_cap(struct trap_frame *tf, uint32_t rights, struct cap **cap)
+{
+	struct cspace *cs = own_cspace();
+
+	if (!cs)
+		return -EBADF;
+	return cap_lookup(cs, arch_syscall_arg(tf, 0), CAP_ENDPOINT, rights, cap);
+}
+
+static long sys_send_common(struct trap_frame *tf, bool block, bool call)
+{
+	struct cap *cap;
+	long err = endpoint_cap(tf, CAP_R_SEND, &cap);
+
+	return err ? err : ipc_send(cap, arch_syscall_arg(tf, 1), block, call);
+}
+
+static long sys_send(struct trap_frame *tf)
+{
+	return sys_send_common(tf, true, false);
+}
+
+static long sys_nbsend(struct trap_frame *tf)
+{
+	return sys_send_common(tf, false, false);
+}
+
+static long sys_call(struct trap_frame *tf)
+{
+	return sys_send_common(tf, true, true);
+}
+
+static long sys_recv_common(struct trap_frame *tf, bool block)
+{
+	struct cap *cap;
+	long err = endpoint_cap(tf, CAP_R_RECV, &cap);
+
+	return err ? err : ipc_recv(cap, block);
+}
+
+static long sys_recv(struct trap_frame *tf)
+{
+	return sys_recv_common(tf, true);
+}
+
+static long sys_nbrecv(struct trap_frame *tf)
+{
+	return sys_recv_common(tf, false);
+}
+
+static long sys_reply(struct trap_frame *tf)
+{
+	return ipc_reply(arch_syscall_arg(tf, 1));
+}
+
+/*
+ * reply_recv: the endpoint is checked first, so a bad slot changes
+ * nothing; a missing caller (-ESRCH) does not stop the receive.
+ */
+static long sys_reply_recv(struct trap_frame *tf)
+{
+	struct cap *cap;
+	long err = endpoint_cap(tf, CAP_R_RECV, &cap);
+
+	if (err)
+		return err;
+	if (thread_current()->reply_to) {
+		err = ipc_reply(arch_syscall_arg(tf, 1));
+		if (err)
+			return err;
+	}
+	return ipc_recv(cap, true);
+}
+
+static long sys_set_ipc_buffer(struct trap_frame *tf)
+{
+	vaddr_t va = arch_syscall_arg(tf, 0);
+
+	if (va & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (va && !user_range_ok(va, PAGE_SIZE))
+		return -EFAULT;
+	thread_current()->ipc_buf = va;
+	return 0;
+}
+
+static long sys_endpoint_create(struct trap_frame *tf)
+{
+	struct cspace *cs = own_cspace();
+	struct endpoint *ep;
+	long err;
+
+	if (!cs)
+		return -EBADF;
+	err = endpoint_create(&ep);
+	if (err)
+		return err;
+	err = cap_insert_obj(cs, arch_syscall_arg(tf, 0), &ep->ep_ko,
+			     CAP_R_SEND | CAP_R_RECV | CAP_R_GRANT);
+	if (err)
+		kfree(ep, sizeof(*ep));
+	return err;
+}
+
+static long sys_cap_copy(struct trap_frame *tf)
+{
+	struct cspace *cs = own_cspace();
+
+	if (!cs)
+		return -EBADF;
+	return cap_copy(cs, arch_syscall_arg(tf, 0), cs, arch_syscall_arg(tf, 1),
+			(uint32_t)arch_syscall_arg(tf, 2));
+}
+
+static long sys_cap_mint(struct trap_frame *tf)
+{
+	struct cspace *cs = own_cspace();
+
+	if (!cs)
+		return -EBADF;
+	return cap_mint(cs, arch_syscall_arg(tf, 0), cs, arch_syscall_arg(tf, 1),
+			(uint32_t)arch_syscall_arg(tf, 2), arch_syscall_arg(tf, 3));
+}
+
+static long sys_cap_move(struct trap_frame *tf)
+{
+	struct cspace *cs = own_cspace();
+
+	if (!cs)
+		return -EBADF;
+	return cap_move(cs, arch_syscall_arg(tf, 0), cs, arch_syscall_arg(tf, 1));
+}
+
+static long sys_cap_delete(struct trap_frame *tf)
+{
+	struct cspace *cs = own_cspace();
+
+	return cs ? cap_delete(cs, arch_syscall_arg(tf, 0)) : -EBADF;
+}
+
+static long sys_cap_revoke(struct trap_frame *tf)
+{
+	struct cspace *cs = own_cspace();
+
+	return cs ? cap_revoke(cs, arch_syscall_arg(tf, 0)) : -EBADF;
+}
+
 static const syscall_fn syscall_table[SYS_COUNT] = {
 	[SYS_NULL] = sys_null,
 	[SYS_DEBUG_WRITE] = sys_debug_write,
 	[SYS_YIELD] = sys_yield,
 	[SYS_THREAD_EXIT] = sys_thread_exit,
+	[SYS_SEND] = sys_send,
+	[SYS_NBSEND] = sys_nbsend,
+	[SYS_CALL] = sys_call,
+	[SYS_RECV] = sys_recv,
+	[SYS_NBRECV] = sys_nbrecv,
+	[SYS_REPLY] = sys_reply,
+	[SYS_REPLY_RECV] = sys_reply_recv,
+	[SYS_SET_IPC_BUFFER] = sys_set_ipc_buffer,
+	[SYS_ENDPOINT_CREATE] = sys_endpoint_create,
+	[SYS_CAP_COPY] = sys_cap_copy,
+	[SYS_CAP_MINT] = sys_cap_mint,
+	[SYS_CAP_MOVE] = sys_cap_move,
+	[SYS_CAP_DELETE] = sys_cap_delete,
+	[SYS_CAP_REVOKE] = sys_cap_revoke,
 };
 
 struct trap_frame *syscall_entry(struct trap_frame *tf)

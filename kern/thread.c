@@ -6,6 +6,7 @@
 #include <lib/string.h>
 #include <arch/cpu.h>
 #include <arch/mmu.h>
+#include <kern/ipc.h>
 #include <kern/kalloc.h>
 #include <kern/mem.h>
 #include <kern/sched.h>
@@ -58,6 +59,7 @@ int thread_create_user(struct aspace *as, const char *name, uintptr_t pc, uintpt
 		return err;
 	}
 	list_node_init(&t->rq);
+	list_node_init(&t->ipc_link);
 	t->as = as;
 	t->prio = prio;
 	t->state = THREAD_INACTIVE;
@@ -90,12 +92,28 @@ void thread_exit(long code)
 
 	arch_irq_disable();
 	ASSERT(t != &boot_thread);
+	ipc_thread_gone(t);
 	t->exit_code = code;
 	t->state = THREAD_DEAD;
 	sched_switch_away();
 	/* A dead thread is never switched back to. */
 	for (;;)
 		arch_wait_for_interrupt();
+}
+
+void thread_kill(struct thread *t)
+{
+	unsigned long irq = arch_irq_save();
+
+	ASSERT(t != thread_current());
+	if (t->state == THREAD_RUNNABLE)
+		sched_dequeue(t);
+	if (t->state != THREAD_DEAD) {
+		ipc_thread_gone(t);
+		t->exit_code = -EDEAD;
+		t->state = THREAD_DEAD;
+	}
+	arch_irq_restore(irq);
 }
 
 void thread_destroy(struct thread *t)

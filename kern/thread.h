@@ -24,6 +24,17 @@
 #define THREAD_PRIO_DEFAULT 10
 
 struct aspace;
+struct cspace;
+struct endpoint;
+
+/* What a BLOCKED thread waits for in IPC. */
+enum ipc_wait {
+	IPC_NONE,
+	IPC_SEND,	/* queued on ipc_ep's senders, message in its registers */
+	IPC_CALL,	/* the same, then IPC_REPLY once received */
+	IPC_RECV,	/* queued on ipc_ep's receivers */
+	IPC_REPLY,	/* called reply_from, waits for its reply */
+};
 
 enum thread_state {
 	THREAD_INACTIVE,
@@ -42,6 +53,19 @@ struct thread {
 	unsigned int slice_left;	/* ticks before round-robin preemption */
 	struct list_node rq;		/* in a run queue while RUNNABLE */
 	struct aspace *as;		/* NULL: kernel only */
+	struct cspace *cs;		/* its capabilities; NULL: none */
+	vaddr_t ipc_buf;		/* user VA of its struct ipc_buffer; 0: none */
+
+	/* IPC state (kern/ipc.c); see enum ipc_wait. */
+	enum ipc_wait ipc_wait;
+	struct endpoint *ipc_ep;	/* while IPC_SEND/CALL/RECV */
+	struct list_node ipc_link;	/* in ipc_ep's queue */
+	uint64_t ipc_badge;		/* while IPC_SEND/CALL: badge of the cap used */
+	bool ipc_grant;			/* ... and whether it had the grant right */
+	long ipc_result;		/* syscall result, set by whoever wakes it */
+	struct thread *reply_to;	/* the caller owed a reply by this thread */
+	struct thread *reply_from;	/* while IPC_REPLY: who owes this thread one */
+
 	long exit_code;			/* valid when DEAD */
 	uint64_t id;
 	char name[THREAD_NAME_LEN];
@@ -60,6 +84,9 @@ int thread_start(struct thread *t);
 
 /* thread_exit: end the current thread with @code; never returns. */
 __noreturn void thread_exit(long code);
+
+/* thread_kill: end @t (not current) wherever it is; its exit code is -EDEAD. */
+void thread_kill(struct thread *t);
 
 /* thread_destroy: free a DEAD or INACTIVE thread that is not current. */
 void thread_destroy(struct thread *t);

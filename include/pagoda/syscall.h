@@ -11,7 +11,21 @@
 #define SYS_DEBUG_WRITE		1	/* (buf, len) -> len: write to the kernel console */
 #define SYS_YIELD		2	/* () -> 0 */
 #define SYS_THREAD_EXIT		3	/* (code): end the calling thread */
-#define SYS_COUNT		4
+#define SYS_SEND		4	/* (ep, info, w0..w3) -> 0 */
+#define SYS_NBSEND		5	/* the same, -EAGAIN instead of blocking */
+#define SYS_CALL		6	/* (ep, info, w0..w3) -> 0, reply in info/words */
+#define SYS_RECV		7	/* (ep) -> 0, message in info/words/badge */
+#define SYS_NBRECV		8	/* the same, -EAGAIN instead of blocking */
+#define SYS_REPLY		9	/* (0, info, w0..w3) -> 0 */
+#define SYS_REPLY_RECV		10	/* (ep, info, w0..w3): reply, then receive */
+#define SYS_SET_IPC_BUFFER	11	/* (va): page-aligned struct ipc_buffer, 0: none */
+#define SYS_ENDPOINT_CREATE	12	/* (slot): a new endpoint, full rights */
+#define SYS_CAP_COPY		13	/* (src, dst, rights mask) */
+#define SYS_CAP_MINT		14	/* (src, dst, rights mask, badge) */
+#define SYS_CAP_MOVE		15	/* (src, dst) */
+#define SYS_CAP_DELETE		16	/* (slot) */
+#define SYS_CAP_REVOKE		17	/* (slot): delete everything derived from it */
+#define SYS_COUNT		18
 
 /* The most SYS_DEBUG_WRITE takes in one call. */
 #define DEBUG_WRITE_MAX		4096

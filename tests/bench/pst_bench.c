@@ -12,10 +12,10 @@
  *   ins+rm     remove one interval and insert it again elsewhere;
  *   linear     the stab done by scanning every interval;
  *   h loads    calibration: `height` dependent loads at random 64-byte slots
- *              of an array as large as the nodes, i.e. what one root-to-leaf
+ *              of an array of n slots, i.e. what one root-to-leaf
  *              walk costs in memory latency alone.
- * Once the nodes outgrow the caches (64 MB at 10^6, beyond this machine's
- * 32 MB L3), a random stab costs what its ~2h cache misses cost; queries
+ * Once the nodes outgrow the caches (80 MB at 10^6 here, beyond this machine's
+ * 32 MB L3), a random stab costs about h cache misses; queries
  * with locality (stab seq) stay logarithmic.
  * Each figure is the best of ROUNDS runs (the machine is shared). Prints a
  * table; never fails on a figure.

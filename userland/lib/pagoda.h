@@ -9,10 +9,26 @@
 #include <stdarg.h>
 #include <pagoda/compiler.h>
 #include <pagoda/errno.h>
+#include <pagoda/ipc.h>
 #include <pagoda/syscall.h>
 #include <pagoda/types.h>
 
+/*
+ * IPC (docs/ipc.md). A message: the info word (label, word count, data
+ * length, capability flag: IPC_INFO()), up to IPC_WORDS words, and on
+ * receipt the sender's badge. Data and capabilities travel through the
+ * thread's IPC buffer (ipc_set_buffer). Receiving calls fill @m.
+ */
+struct ipc_msg {
+	unsigned long long info;
+	unsigned long long w[IPC_WORDS];
+	unsigned long long badge;
+};
+
 #include <syscall_arch.h>
+
+/* Raw form, for tests that pass arbitrary arguments. */
+long syscall_raw(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 
 /* System calls: >= 0 or a negative error code. Inline: one ecall each. */
 static inline long sys_null(void)
@@ -32,8 +48,78 @@ static inline long sys_yield(void)
 
 __noreturn void exit(long code);
 
-/* Raw form, for tests that pass arbitrary arguments. */
-long syscall_raw(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
+
+static inline long ipc_send(long ep, struct ipc_msg *m)
+{
+	return syscall_ipc(SYS_SEND, ep, m);
+}
+
+static inline long ipc_nbsend(long ep, struct ipc_msg *m)
+{
+	return syscall_ipc(SYS_NBSEND, ep, m);
+}
+
+/* ipc_call: send @m and wait for the reply, which replaces @m. */
+static inline long ipc_call(long ep, struct ipc_msg *m)
+{
+	return syscall_ipc(SYS_CALL, ep, m);
+}
+
+static inline long ipc_recv(long ep, struct ipc_msg *m)
+{
+	return syscall_ipc(SYS_RECV, ep, m);
+}
+
+static inline long ipc_nbrecv(long ep, struct ipc_msg *m)
+{
+	return syscall_ipc(SYS_NBRECV, ep, m);
+}
+
+static inline long ipc_reply(struct ipc_msg *m)
+{
+	return syscall_ipc(SYS_REPLY, 0, m);
+}
+
+/* ipc_reply_recv: reply with @m, then wait on @ep; the next message replaces @m. */
+static inline long ipc_reply_recv(long ep, struct ipc_msg *m)
+{
+	return syscall_ipc(SYS_REPLY_RECV, ep, m);
+}
+
+static inline long ipc_set_buffer(struct ipc_buffer *buf)
+{
+	return syscall2(SYS_SET_IPC_BUFFER, (long)buf, 0);
+}
+
+static inline long endpoint_create(long slot)
+{
+	return syscall2(SYS_ENDPOINT_CREATE, slot, 0);
+}
+
+static inline long cap_copy(long src, long dst, unsigned long rights)
+{
+	return syscall_raw(SYS_CAP_COPY, src, dst, (long)rights, 0, 0, 0);
+}
+
+static inline long cap_mint(long src, long dst, unsigned long rights, unsigned long badge)
+{
+	return syscall_raw(SYS_CAP_MINT, src, dst, (long)rights, (long)badge, 0, 0);
+}
+
+static inline long cap_move(long src, long dst)
+{
+	return syscall2(SYS_CAP_MOVE, src, dst);
+}
+
+static inline long cap_delete(long slot)
+{
+	return syscall2(SYS_CAP_DELETE, slot, 0);
+}
+
+static inline long cap_revoke(long slot)
+{
+	return syscall2(SYS_CAP_REVOKE, slot, 0);
+}
 
 /* Console output through the kernel's debug console (see docs/syscalls.md). */
 int puts(const char *s);

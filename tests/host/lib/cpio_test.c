@@ -641,6 +641,14 @@ TEST(namesize_filesize_magic)
 			CHECK(refused(b, size), "filesize %#x", files[i]);
 		}
 	}
+	{
+		struct wbuf w = { 0 };
+
+		w_entry(&w, "070701", "", CPIO_MODE_REG, "x", 1);	/* namesize 1 */
+		w_entry(&w, "070701", "TRAILER!!!", 0, NULL, 0);
+		CHECK(refused(w.p, w.len), "empty name");
+		free(w.p);
+	}
 	memcpy(b, a, size);
 	b[r->name_off + r->namesize - 1] = 'X';	/* the name's NUL */
 	CHECK(refused(b, size), "missing NUL");
@@ -684,8 +692,13 @@ TEST(crc_checksum_and_offsets)
 		CHECK(refused(b, size), "data byte of entry %zu", i);
 		b[ref_v[i].data_off + ref_v[i].len - 1] ^= 1;
 	}
+	/* a whole header at a misaligned offset: padding would be computed wrongly */
+	memmove(b + 2, a, size - 2);
 	for (off = 1; off < 4; off++)
-		CHECK_EQ(cpio_next(a, size, &off, &e), -EINVAL);
+		CHECK_EQ(cpio_next(b, size, &off, &e), -EINVAL);
+	off = 0;
+	CHECK_EQ(cpio_next(b + 2, size - 2, &off, &e), 0);
+	memcpy(b, a, size);
 	off = size + 4;
 	CHECK_EQ(cpio_next(a, size, &off, &e), -EINVAL);
 	off = size;

@@ -20,6 +20,8 @@
 #include "test.h"
 
 #pragma GCC diagnostic ignored "-Wformat-zero-length"
+/* edits[] names only the fields each kind of edit uses */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 #define VA_MIN 0x10000ULL
 #define VA_MAX (1ULL << 38)	/* Sv39's user half */
@@ -88,14 +90,14 @@ static void put_le(uint8_t *p, unsigned int n, uint64_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-#define EH(b, f) get_le((b) + offsetof(struct elf64_ehdr, f), sizeof(((struct elf64_ehdr *)0)->f))
-#define SET_EH(b, f, v)                                                        \
-	put_le((b) + offsetof(struct elf64_ehdr, f), sizeof(((struct elf64_ehdr *)0)->f), (v))
+/* A header field's offset and size, for get_le()/put_le(). */
+#define EHF(f) offsetof(struct elf64_ehdr, f), sizeof(((struct elf64_ehdr *)0)->f)
+#define PHF(f) offsetof(struct elf64_phdr, f), sizeof(((struct elf64_phdr *)0)->f)
+#define EH(b, f) get_le((b) + EHF(f))
+#define SET_EH(b, f, v) put_le((b) + EHF(f), (v))
 #define PH_AT(b, i) ((b) + EH(b, e_phoff) + (uint64_t)(i) * ELF_PHDR_SIZE)
-#define PH(b, i, f) get_le(PH_AT(b, i) + offsetof(struct elf64_phdr, f), sizeof(((struct elf64_phdr *)0)->f))
-#define SET_PH(b, i, f, v)                                                     \
-	put_le(PH_AT(b, i) + offsetof(struct elf64_phdr, f),                   \
-	       sizeof(((struct elf64_phdr *)0)->f), (v))
+#define PH(b, i, f) get_le(PH_AT(b, i) + PHF(f))
+#define SET_PH(b, i, f, v) put_le(PH_AT(b, i) + PHF(f), (v))
 
 static struct elf_rules rules_for(uint16_t machine)
 {
@@ -236,7 +238,8 @@ static const char big_src[] = "static const unsigned int table[3000] = { 1, 2, 3
 			      "		s += f(i);\n"
 			      "}\n";
 
-#define RV_CC "riscv64-unknown-elf-gcc -nostdlib -static -Wl,-e,_start -O2 -march=rv64imac -mabi=lp64"
+#define RV_CC                                                                  \
+	"riscv64-unknown-elf-gcc -nostdlib -static -Wl,-e,_start -O2 -march=rv64imac -mabi=lp64"
 #define X86_CC "gcc -nostdlib -static -no-pie -fno-stack-protector -Wl,-e,_start -O2"
 
 /* A program to build, and what readelf says about it. */
@@ -530,8 +533,7 @@ static void add_loads(struct work *w, unsigned int total)
 }
 
 enum edit_kind {
-	K_IDENT, K_TYPE, K_MACHINE, K_VERSION, K_EHSIZE, K_PHENTSIZE, K_SHENTSIZE, K_NO_SECTIONS,
-	K_PHNUM, K_PHOFF, K_PHOFF_END, K_PHNUM_PAST, K_TRUNC, K_ENTRY,
+	K_SET, K_MACHINE, K_SHENTSIZE, K_NO_SECTIONS, K_PHOFF_END, K_PHNUM_PAST, K_TRUNC, K_ENTRY,
 	K_NONLOAD_TYPE, K_NO_LOADS, K_FLAGS_TEXT, K_FLAGS_DATA, K_ALIGN, K_FILESZ, K_FILE_PAST,
 	K_OFFSET_HUGE, K_VADDR_LOW, K_VADDR_WRAP, K_END_MAX, K_RULE_MIN, K_CONGRUENT,
 	K_OVERLAP_BYTES, K_OVERLAP_PAGE, K_ADJACENT, K_SWAP, K_LOADS, K_PHDRS, K_EXTRA_PH,
@@ -542,31 +544,21 @@ struct edit {
 	enum edit_kind kind;
 	uint64_t arg;
 	enum elf_reject expect;	/* ELF_OK: a boundary case that must still parse */
+	size_t off, size;	/* K_SET: the ELF header bytes that become @arg */
 };
 
 /* edit_header: apply an ELF-header edit. false if not applicable to this file. */
-static bool edit_header(struct work *w, enum edit_kind kind, uint64_t arg)
+static bool edit_header(struct work *w, const struct edit *e)
 {
 	int t = text_ph(w);
+	uint64_t arg = e->arg;
 
-	switch (kind) {
-	case K_IDENT:
-		w->b[arg >> 8] = (uint8_t)arg;
-		return true;
-	case K_TYPE:
-		SET_EH(w->b, e_type, arg);
+	switch (e->kind) {
+	case K_SET:
+		put_le(w->b + e->off, (unsigned int)e->size, arg);
 		return true;
 	case K_MACHINE:
 		SET_EH(w->b, e_machine, EH(w->b, e_machine) == EM_RISCV ? EM_X86_64 : EM_RISCV);
-		return true;
-	case K_VERSION:
-		SET_EH(w->b, e_version, arg);
-		return true;
-	case K_EHSIZE:
-		SET_EH(w->b, e_ehsize, arg);
-		return true;
-	case K_PHENTSIZE:
-		SET_EH(w->b, e_phentsize, arg);
 		return true;
 	case K_SHENTSIZE:
 		SET_EH(w->b, e_shentsize, arg);
@@ -574,12 +566,6 @@ static bool edit_header(struct work *w, enum edit_kind kind, uint64_t arg)
 	case K_NO_SECTIONS:
 		SET_EH(w->b, e_shnum, 0);
 		SET_EH(w->b, e_shentsize, arg);
-		return true;
-	case K_PHNUM:
-		SET_EH(w->b, e_phnum, arg);
-		return true;
-	case K_PHOFF:
-		SET_EH(w->b, e_phoff, arg);
 		return true;
 	case K_PHOFF_END:	/* the table moved to the very end of the file, then @arg further */
 		grow_phdrs(w, 0);
@@ -705,52 +691,57 @@ static bool edit_load(struct work *w, enum edit_kind kind, uint64_t arg)
 	}
 }
 
-#define ID(i, v) ((uint64_t)(i) << 8 | (uint8_t)(v))
+/* Set byte @i of e_ident, or ELF header field @f, to @v. */
+#define ID(i, v) .kind = K_SET, .off = (i), .size = 1, .arg = (v)
+#define F(f, v)                                                                \
+	.kind = K_SET, .off = offsetof(struct elf64_ehdr, f), .size = sizeof(eh0.f), .arg = (v)
+
+static const struct elf64_ehdr eh0;
 
 static const struct edit edits[] = {
-	{ "magic 0", K_IDENT, ID(0, 0x7e), ELF_REJ_MAGIC },
-	{ "magic 1", K_IDENT, ID(1, 'e'), ELF_REJ_MAGIC },
-	{ "magic 2", K_IDENT, ID(2, 'l'), ELF_REJ_MAGIC },
-	{ "magic 3", K_IDENT, ID(3, 0), ELF_REJ_MAGIC },
-	{ "class 32", K_IDENT, ID(EI_CLASS, 1), ELF_REJ_CLASS },
-	{ "class 0", K_IDENT, ID(EI_CLASS, 0), ELF_REJ_CLASS },
-	{ "class 3", K_IDENT, ID(EI_CLASS, 3), ELF_REJ_CLASS },
-	{ "big endian", K_IDENT, ID(EI_DATA, 2), ELF_REJ_DATA },
-	{ "data 0", K_IDENT, ID(EI_DATA, 0), ELF_REJ_DATA },
-	{ "ident version 0", K_IDENT, ID(EI_VERSION, 0), ELF_REJ_VERSION },
-	{ "ident version 2", K_IDENT, ID(EI_VERSION, 2), ELF_REJ_VERSION },
-	{ "e_version 0", K_VERSION, 0, ELF_REJ_VERSION },
-	{ "e_version 2", K_VERSION, 2, ELF_REJ_VERSION },
-	{ "OSABI HP-UX", K_IDENT, ID(EI_OSABI, 1), ELF_REJ_OSABI },
-	{ "OSABI FreeBSD", K_IDENT, ID(EI_OSABI, 9), ELF_REJ_OSABI },
-	{ "OSABI standalone", K_IDENT, ID(EI_OSABI, 255), ELF_REJ_OSABI },
-	{ "ABI version 1", K_IDENT, ID(EI_ABIVERSION, 1), ELF_REJ_OSABI },
-	{ "OSABI GNU (ok)", K_IDENT, ID(EI_OSABI, ELFOSABI_GNU), ELF_OK },
-	{ "ident padding (ok)", K_IDENT, ID(12, 0x55), ELF_OK },
-	{ "ET_NONE", K_TYPE, 0, ELF_REJ_TYPE },
-	{ "ET_REL", K_TYPE, 1, ELF_REJ_TYPE },
-	{ "ET_DYN", K_TYPE, ET_DYN, ELF_REJ_TYPE },
-	{ "ET_CORE", K_TYPE, 4, ELF_REJ_TYPE },
-	{ "ET_LOOS", K_TYPE, 0xfe00, ELF_REJ_TYPE },
+	{ "magic 0", ID(0, 0x7e), .expect = ELF_REJ_MAGIC },
+	{ "magic 1", ID(1, 'e'), .expect = ELF_REJ_MAGIC },
+	{ "magic 2", ID(2, 'l'), .expect = ELF_REJ_MAGIC },
+	{ "magic 3", ID(3, 0), .expect = ELF_REJ_MAGIC },
+	{ "class 32", ID(EI_CLASS, 1), .expect = ELF_REJ_CLASS },
+	{ "class 0", ID(EI_CLASS, 0), .expect = ELF_REJ_CLASS },
+	{ "class 3", ID(EI_CLASS, 3), .expect = ELF_REJ_CLASS },
+	{ "big endian", ID(EI_DATA, 2), .expect = ELF_REJ_DATA },
+	{ "data 0", ID(EI_DATA, 0), .expect = ELF_REJ_DATA },
+	{ "ident version 0", ID(EI_VERSION, 0), .expect = ELF_REJ_VERSION },
+	{ "ident version 2", ID(EI_VERSION, 2), .expect = ELF_REJ_VERSION },
+	{ "e_version 0", F(e_version, 0), .expect = ELF_REJ_VERSION },
+	{ "e_version 2", F(e_version, 2), .expect = ELF_REJ_VERSION },
+	{ "OSABI HP-UX", ID(EI_OSABI, 1), .expect = ELF_REJ_OSABI },
+	{ "OSABI FreeBSD", ID(EI_OSABI, 9), .expect = ELF_REJ_OSABI },
+	{ "OSABI standalone", ID(EI_OSABI, 255), .expect = ELF_REJ_OSABI },
+	{ "ABI version 1", ID(EI_ABIVERSION, 1), .expect = ELF_REJ_OSABI },
+	{ "OSABI GNU (ok)", ID(EI_OSABI, ELFOSABI_GNU), .expect = ELF_OK },
+	{ "ident padding (ok)", ID(12, 0x55), .expect = ELF_OK },
+	{ "ET_NONE", F(e_type, 0), .expect = ELF_REJ_TYPE },
+	{ "ET_REL", F(e_type, 1), .expect = ELF_REJ_TYPE },
+	{ "ET_DYN", F(e_type, ET_DYN), .expect = ELF_REJ_TYPE },
+	{ "ET_CORE", F(e_type, 4), .expect = ELF_REJ_TYPE },
+	{ "ET_LOOS", F(e_type, 0xfe00), .expect = ELF_REJ_TYPE },
 	{ "other machine", K_MACHINE, 0, ELF_REJ_MACHINE },
-	{ "e_ehsize 63", K_EHSIZE, 63, ELF_REJ_HDRSIZE },
-	{ "e_ehsize 65", K_EHSIZE, 65, ELF_REJ_HDRSIZE },
-	{ "e_ehsize 0", K_EHSIZE, 0, ELF_REJ_HDRSIZE },
-	{ "e_phentsize 55", K_PHENTSIZE, 55, ELF_REJ_HDRSIZE },
-	{ "e_phentsize 57", K_PHENTSIZE, 57, ELF_REJ_HDRSIZE },
-	{ "e_phentsize 64", K_PHENTSIZE, 64, ELF_REJ_HDRSIZE },
+	{ "e_ehsize 63", F(e_ehsize, 63), .expect = ELF_REJ_HDRSIZE },
+	{ "e_ehsize 65", F(e_ehsize, 65), .expect = ELF_REJ_HDRSIZE },
+	{ "e_ehsize 0", F(e_ehsize, 0), .expect = ELF_REJ_HDRSIZE },
+	{ "e_phentsize 55", F(e_phentsize, 55), .expect = ELF_REJ_HDRSIZE },
+	{ "e_phentsize 57", F(e_phentsize, 57), .expect = ELF_REJ_HDRSIZE },
+	{ "e_phentsize 64", F(e_phentsize, 64), .expect = ELF_REJ_HDRSIZE },
 	{ "e_shentsize 40", K_SHENTSIZE, 40, ELF_REJ_HDRSIZE },
 	{ "e_shentsize 0", K_SHENTSIZE, 0, ELF_REJ_HDRSIZE },
 	{ "no sections (ok)", K_NO_SECTIONS, 0, ELF_OK },
-	{ "e_phnum 0", K_PHNUM, 0, ELF_REJ_PHNUM },
-	{ "e_phnum 65", K_PHNUM, ELF_MAX_PHDRS + 1, ELF_REJ_PHNUM },
-	{ "e_phnum PN_XNUM", K_PHNUM, 0xffff, ELF_REJ_PHNUM },
-	{ "phdrs over the header", K_PHOFF, 0, ELF_REJ_PHTAB },
-	{ "phdrs at byte 63", K_PHOFF, 63, ELF_REJ_PHTAB },
+	{ "e_phnum 0", F(e_phnum, 0), .expect = ELF_REJ_PHNUM },
+	{ "e_phnum 65", F(e_phnum, ELF_MAX_PHDRS + 1), .expect = ELF_REJ_PHNUM },
+	{ "e_phnum PN_XNUM", F(e_phnum, 0xffff), .expect = ELF_REJ_PHNUM },
+	{ "phdrs over the header", F(e_phoff, 0), .expect = ELF_REJ_PHTAB },
+	{ "phdrs at byte 63", F(e_phoff, 63), .expect = ELF_REJ_PHTAB },
 	{ "phdrs one past the end", K_PHOFF_END, 1, ELF_REJ_PHTAB },
 	{ "phdrs ending at the end (ok)", K_PHOFF_END, 0, ELF_OK },
-	{ "e_phoff huge", K_PHOFF, UINT64_MAX - 8, ELF_REJ_PHTAB },
-	{ "e_phoff 2^63", K_PHOFF, 1ULL << 63, ELF_REJ_PHTAB },
+	{ "e_phoff huge", F(e_phoff, UINT64_MAX - 8), .expect = ELF_REJ_PHTAB },
+	{ "e_phoff 2^63", F(e_phoff, 1ULL << 63), .expect = ELF_REJ_PHTAB },
 	{ "e_phnum past the end", K_PHNUM_PAST, 0, ELF_REJ_PHTAB },
 	{ "64 program headers (ok)", K_PHDRS, ELF_MAX_PHDRS, ELF_OK },
 	{ "65 program headers", K_PHDRS, ELF_MAX_PHDRS + 1, ELF_REJ_PHNUM },
@@ -808,8 +799,7 @@ static const struct edit edits[] = {
 
 static bool apply(struct work *w, const struct edit *e)
 {
-	return e->kind < K_NONLOAD_TYPE ? edit_header(w, e->kind, e->arg)
-					: edit_load(w, e->kind, e->arg);
+	return e->kind < K_NONLOAD_TYPE ? edit_header(w, e) : edit_load(w, e->kind, e->arg);
 }
 
 TEST(each_malformation)

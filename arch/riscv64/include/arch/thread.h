@@ -54,9 +54,10 @@ static inline void arch_syscall_set_ret(struct trap_frame *tf, long ret)
 	tf->regs[10] = (uint64_t)ret;
 }
 
-static inline void arch_syscall_set_ret2(struct trap_frame *tf, unsigned long ret2)
+/* arch_syscall_set_out: result register @i (1..6: a1..a6; 0 is the return value). */
+static inline void arch_syscall_set_out(struct trap_frame *tf, unsigned int i, unsigned long v)
 {
-	tf->regs[11] = ret2;
+	tf->regs[10 + i] = v;
 }
 
 static inline uintptr_t arch_frame_pc(const struct trap_frame *tf)

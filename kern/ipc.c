@@ -1,0 +1,213 @@
+/*
+ * kern/ipc.c: message transfer, blocking and waking for endpoints.
+ *
+ * Register use (arch_syscall_arg / arch_syscall_set_out indices): in, 0 the
+ * endpoint slot, 1 the info word, 2..5 the words; out, 1 the info word as
+ * delivered, 2..5 the words, 6 the badge.
+ *
+ * Invariants: a thread is on an endpoint queue iff its ipc_wait is
+ * IPC_SEND, IPC_CALL or IPC_RECV, and then ipc_ep names that endpoint;
+ * t->reply_to == c iff c->reply_from == t (and c is IPC_REPLY).
+ */
+#include <pagoda/errno.h>
+#include <pagoda/ipc.h>
+#include <lib/assert.h>
+#include <lib/string.h>
+#include <arch/thread.h>
+#include <kern/aspace.h>
+#include <kern/endpoint.h>
+#include <kern/ipc.h>
+#include <kern/sched.h>
+#include <kern/thread.h>
+
+#define IPC_WORD_ARG 2	/* first message word among the syscall arguments */
+
+static void wake(struct thread *t, long result)
+{
+	t->ipc_result = result;
+	t->ipc_wait = IPC_NONE;
+	t->ipc_ep = NULL;
+	sched_enqueue(t);
+}
+
+/* block: the current thread waits (@why); returns the result it is woken with. */
+static long block(enum ipc_wait why)
+{
+	struct thread *self = thread_current();
+
+	self->ipc_wait = why;
+	self->state = THREAD_BLOCKED;
+	sched_switch_away();
+	return self->ipc_result;
+}
+
+/* check_info: validate what the current thread is about to send. */
+static long check_info(uint64_t info, bool grant)
+{
+	struct thread *self = thread_current();
+	unsigned int len = IPC_INFO_DATA_LEN(info);
+	void *page;
+
+	if ((info & IPC_INFO_RESERVED) || IPC_INFO_NWORDS(info) > IPC_WORDS || len > IPC_DATA_MAX)
+		return -EINVAL;
+	if ((len || IPC_INFO_HAS_CAP(info)) &&
+	    (!self->ipc_buf || aspace_user_page(self->as, self->ipc_buf, false, &page)))
+		return -EFAULT;
+	if (IPC_INFO_HAS_CAP(info) && !grant)
+		return -EPERM;
+	return 0;
+}
+
+/* transfer_cap: move the sender's capability along; false if it could not go. */
+static bool transfer_cap(struct thread *s, const struct ipc_buffer *sbuf, struct thread *r,
+			 const struct ipc_buffer *rbuf)
+{
+	if (!s->cs || !r->cs || !rbuf || !rbuf->recv_cap)
+		return false;
+	return cap_transfer(s->cs, (size_t)sbuf->send_cap, r->cs, (size_t)rbuf->recv_cap) == 0;
+}
+
+/*
+ * transfer: deliver the message @info of @s (its words are in its saved
+ * registers) to @r's registers and IPC buffer. What cannot be delivered
+ * (no receive buffer, no room for the capability) is dropped and the
+ * delivered info word says what arrived.
+ */
+static void transfer(struct thread *s, uint64_t info, uint64_t badge, struct thread *r)
+{
+	unsigned int nwords = IPC_INFO_NWORDS(info), len = IPC_INFO_DATA_LEN(info);
+	struct ipc_buffer *sbuf = NULL, *rbuf = NULL;
+	bool cap = IPC_INFO_HAS_CAP(info);
+
+	for (unsigned int i = 0; i < IPC_WORDS; i++)
+		arch_syscall_set_out(r->frame, IPC_WORD_ARG + i,
+				     i < nwords ? arch_syscall_arg(s->frame, IPC_WORD_ARG + i) : 0);
+	if (len || cap) {
+		aspace_user_page(s->as, s->ipc_buf, false, (void **)&sbuf);
+		if (!r->ipc_buf || aspace_user_page(r->as, r->ipc_buf, true, (void **)&rbuf))
+			rbuf = NULL;
+	}
+	if (len && sbuf && rbuf)
+		memcpy(rbuf->data, sbuf->data, len);
+	else
+		len = 0;
+	if (cap)
+		cap = sbuf && transfer_cap(s, sbuf, r, rbuf);
+	info = IPC_INFO(IPC_INFO_LABEL(info), nwords, len, cap);
+	arch_syscall_set_out(r->frame, 1, info);
+	arch_syscall_set_out(r->frame, 6, badge);
+}
+
+/* take_reply_debt: @r now owes @caller a reply (replacing an older debt). */
+static void take_reply_debt(struct thread *r, struct thread *caller)
+{
+	struct thread *old = r->reply_to;
+
+	if (old) {
+		old->reply_from = NULL;
+		wake(old, -EDEAD);
+	}
+	r->reply_to = caller;
+	caller->reply_from = r;
+	caller->ipc_wait = IPC_REPLY;
+}
+
+long ipc_send(struct cap *epcap, uint64_t info, bool block_ok, bool call)
+{
+	struct endpoint *ep = endpoint_of(epcap->cp_obj);
+	struct thread *self = thread_current(), *r;
+	bool grant = (epcap->cp_rights & CAP_R_GRANT) != 0;
+	long err = check_info(info, grant);
+
+	if (err)
+		return err;
+	if (list_empty(&ep->ep_receivers)) {
+		if (!block_ok)
+			return -EAGAIN;
+		self->ipc_ep = ep;
+		self->ipc_badge = epcap->cp_badge;
+		self->ipc_grant = grant;
+		list_push_back(&ep->ep_senders, &self->ipc_link);
+		return block(call ? IPC_CALL : IPC_SEND);
+	}
+	r = list_entry(list_pop_front(&ep->ep_receivers), struct thread, ipc_link);
+	transfer(self, info, epcap->cp_badge, r);
+	if (call) {
+		self->ipc_grant = grant;
+		take_reply_debt(r, self);
+		wake(r, 0);
+		return block(IPC_REPLY);
+	}
+	wake(r, 0);
+	return 0;
+}
+
+long ipc_recv(struct cap *epcap, bool block_ok)
+{
+	struct endpoint *ep = endpoint_of(epcap->cp_obj);
+	struct thread *self = thread_current(), *s;
+
+	if (list_empty(&ep->ep_senders)) {
+		if (!block_ok)
+			return -EAGAIN;
+		self->ipc_ep = ep;
+		list_push_back(&ep->ep_receivers, &self->ipc_link);
+		return block(IPC_RECV);
+	}
+	s = list_entry(list_pop_front(&ep->ep_senders), struct thread, ipc_link);
+	transfer(s, arch_syscall_arg(s->frame, 1), s->ipc_badge, self);
+	if (s->ipc_wait == IPC_CALL)
+		take_reply_debt(self, s);
+	else
+		wake(s, 0);
+	return 0;
+}
+
+long ipc_reply(uint64_t info)
+{
+	struct thread *self = thread_current(), *c = self->reply_to;
+	long err;
+
+	if (!c)
+		return -ESRCH;
+	err = check_info(info, c->ipc_grant);
+	if (err)
+		return err;
+	transfer(self, info, 0, c);
+	self->reply_to = NULL;
+	c->reply_from = NULL;
+	wake(c, 0);
+	return 0;
+}
+
+void ipc_thread_gone(struct thread *t)
+{
+	if (t->ipc_wait == IPC_SEND || t->ipc_wait == IPC_CALL || t->ipc_wait == IPC_RECV)
+		list_remove(&t->ipc_link);
+	if (t->reply_to) {
+		struct thread *c = t->reply_to;
+
+		t->reply_to = NULL;
+		c->reply_from = NULL;
+		wake(c, -EDEAD);
+	}
+	if (t->reply_from) {
+		t->reply_from->reply_to = NULL;
+		t->reply_from = NULL;
+	}
+	t->ipc_wait = IPC_NONE;
+	t->ipc_ep = NULL;
+}
+
+void ipc_endpoint_dying(struct endpoint *ep)
+{
+	struct list_node *queues[2] = { &ep->ep_senders, &ep->ep_receivers };
+
+	for (int q = 0; q < 2; q++)
+		while (!list_empty(queues[q])) {
+			struct thread *t = list_entry(list_pop_front(queues[q]), struct thread,
+						      ipc_link);
+
+			wake(t, -EDEAD);
+		}
+}
