@@ -39,12 +39,25 @@ static const struct pt_env aspace_pt_env = {
 	.table_free = as_table_free,
 };
 
+static void aspace_destroy(struct kobj *ko)
+{
+	struct aspace *as = aspace_of(ko);
+
+	pt_destroy(&as->pt);
+	as_table_free(as, as->root);
+	kfree(as, sizeof(*as));
+}
+
+static const struct kobj_ops aspace_ops = {
+	.destroy = aspace_destroy,
+};
+
 int aspace_create(size_t table_quota, struct aspace **out)
 {
 	struct aspace *as;
 	int err;
 
-	if (table_quota < 1)
+	if (table_quota < 1 || table_quota > ASPACE_QUOTA_MAX)
 		return -EINVAL;
 	as = kzalloc(sizeof(*as));
 	if (!as)
@@ -58,6 +71,7 @@ int aspace_create(size_t table_quota, struct aspace **out)
 		goto out_root;
 	pt_share_kernel_half(arch_pt_fmt(), phys_to_virt(as->root),
 			     phys_to_virt(arch_kernel_pt()->root));
+	kobj_init(&as->as_ko, CAP_ASPACE, &aspace_ops);
 	*out = as;
 	return 0;
 out_root:
@@ -65,13 +79,6 @@ out_root:
 out_free:
 	kfree(as, sizeof(*as));
 	return err;
-}
-
-void aspace_destroy(struct aspace *as)
-{
-	pt_destroy(&as->pt);
-	as_table_free(as, as->root);
-	kfree(as, sizeof(*as));
 }
 
 int aspace_map(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigned int flags)

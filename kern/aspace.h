@@ -11,18 +11,30 @@
 
 #include <pagoda/types.h>
 #include <vm/pt.h>
+#include <kern/cap.h>
 
 struct aspace {
+	struct kobj as_ko;		/* capabilities, threads, the loader */
 	struct pt_ctx pt;		/* user window of this space's tables */
 	paddr_t root;
 	size_t table_quota;		/* page-table pages this space may use */
 	size_t tables_used;		/* including the root */
 };
 
-/* aspace_create: a new empty space allowed @table_quota page-table pages (>= 1). */
+#define ASPACE_QUOTA_MAX 4096	/* page-table pages one space may ever use */
+
+/*
+ * aspace_create: a new empty space allowed @table_quota page-table pages
+ * (1 .. ASPACE_QUOTA_MAX), with no reference yet (insert a capability or
+ * kobj_get). When the last reference goes its tables are freed; the frames
+ * it mapped belong to their holders and are not touched.
+ */
 int aspace_create(size_t table_quota, struct aspace **out);
-/* aspace_destroy: unmap everything and free the tables and the space. */
-void aspace_destroy(struct aspace *as);
+
+static inline struct aspace *aspace_of(struct kobj *ko)
+{
+	return container_of(ko, struct aspace, as_ko);
+}
 
 /*
  * aspace_map: map @npages frames from @pa at user address @va with PT_*

@@ -9,7 +9,7 @@
 #include <arch/mmu.h>
 #include <kern/aspace.h>
 #include <kern/cap.h>
-#include <kern/kalloc.h>
+#include <kern/cspace_obj.h>
 #include <kern/loader.h>
 #include <kern/mem.h>
 #include <kern/thread.h>
@@ -65,52 +65,40 @@ static int load_segment(struct aspace *as, const uint8_t *file, const struct elf
 	return 0;
 }
 
+static int new_cspace(struct cspace **out)
+{
+	struct cspace_obj *co;
+	int err = cspace_obj_create(USER_CSPACE_SLOTS, &co);
+
+	if (err)
+		return err;
+	kobj_get(&co->co_ko);
+	*out = &co->co_cs;
+	return 0;
+}
+
 static int free_leaf(void *arg, const struct pt_leaf *leaf)
 {
 	frame_free(&kernel_frames, leaf->pa);
 	return 0;
 }
 
-static int cspace_new(struct cspace **out)
-{
-	struct cspace *cs = kzalloc(sizeof(*cs));
-	paddr_t pa;
-	int err;
-
-	if (!cs)
-		return -ENOMEM;
-	err = mem_alloc_zeroed_frame(&pa);
-	if (!err)
-		err = cspace_init(cs, phys_to_virt(pa), USER_CSPACE_SLOTS);
-	if (err) {
-		if (cs->cs_slots)
-			frame_free(&kernel_frames, pa);
-		kfree(cs, sizeof(*cs));
-		return err;
-	}
-	*out = cs;
-	return 0;
-}
-
-static void cspace_free(struct cspace *cs)
-{
-	cspace_destroy(cs);
-	frame_free(&kernel_frames, virt_to_phys(cs->cs_slots));
-	kfree(cs, sizeof(*cs));
-}
-
 void loader_destroy(struct user_program *prog)
 {
-	if (prog->thread)
-		thread_destroy(prog->thread);
+	if (prog->thread) {
+		if (prog->thread->state != THREAD_DEAD)
+			thread_kill(prog->thread);
+		kobj_put(&prog->thread->ko);
+	}
 	if (prog->cs)
-		cspace_free(prog->cs);
-	prog->cs = NULL;
+		kobj_put(&cspace_obj_from_cs(prog->cs)->co_ko);
 	if (prog->as) {
+		/* The loader allocated the program's frames: give them back. */
 		pt_walk_leaves(&prog->as->pt, free_leaf, NULL);
-		aspace_destroy(prog->as);
+		kobj_put(&prog->as->as_ko);
 	}
 	prog->thread = NULL;
+	prog->cs = NULL;
 	prog->as = NULL;
 }
 
@@ -139,6 +127,7 @@ int loader_load(const char *name, unsigned int prio, struct user_program *out)
 	err = aspace_create(USER_TABLE_QUOTA, &out->as);
 	if (err)
 		return err;
+	kobj_get(&out->as->as_ko);
 	for (unsigned int i = 0; !err && i < img.nsegs; i++)
 		err = load_segment(out->as, file.data, &img.seg[i]);
 	/* The stack, with an unmapped guard page above and below. */
@@ -151,12 +140,14 @@ int loader_load(const char *name, unsigned int prio, struct user_program *out)
 	}
 	out->entry = img.entry;
 	if (!err)
-		err = cspace_new(&out->cs);
+		err = new_cspace(&out->cs);
 	if (!err)
 		err = thread_create_user(out->as, name, img.entry, out->stack_top, 0, prio,
 					 &out->thread);
-	if (!err)
-		out->thread->cs = out->cs;
+	if (!err) {
+		kobj_get(&out->thread->ko);
+		thread_set_spaces(out->thread, NULL, out->cs);
+	}
 	if (err)
 		loader_destroy(out);
 	return err;

@@ -20,7 +20,7 @@ struct aspace;
 struct cspace;
 struct thread;
 
-#define USER_CSPACE_SLOTS (PAGE_SIZE / 64)	/* one page of struct cap */
+#define USER_CSPACE_SLOTS 256
 
 struct user_program {
 	struct aspace *as;
@@ -40,7 +40,10 @@ void loader_set_archive(const struct phys_range *initrd);
  */
 int loader_load(const char *name, unsigned int prio, struct user_program *out);
 
-/* loader_destroy: free everything of a program whose thread is DEAD or INACTIVE. */
+/*
+ * loader_destroy: end the program's thread if it still lives, give back its
+ * frames and drop the loader's references to its objects.
+ */
 void loader_destroy(struct user_program *prog);
 
 #endif

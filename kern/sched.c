@@ -83,6 +83,8 @@ static void switch_to(struct thread *prev, struct thread *next)
 		aspace_activate(next->as);
 	sched_current = next;
 	arch_context_switch(&prev->ctx, &next->ctx);
+	/* Running again as prev: free the threads that died before we came back. */
+	thread_reap();
 }
 
 void sched_switch_away(void)

@@ -245,6 +245,8 @@ struct trap_frame *syscall_entry(struct trap_frame *tf)
 	if (likely(nr < SYS_COUNT))
 		ret = syscall_table[nr](tf);
 	arch_syscall_set_ret(tf, ret);
+	if (unlikely(thread_current()->doomed))
+		thread_exit(-EDEAD);
 	sched_preempt_point();
 	return thread_current()->frame;
 }

@@ -6,6 +6,8 @@
 #include <lib/string.h>
 #include <arch/cpu.h>
 #include <arch/mmu.h>
+#include <kern/aspace.h>
+#include <kern/cspace_obj.h>
 #include <kern/ipc.h>
 #include <kern/kalloc.h>
 #include <kern/mem.h>
@@ -14,6 +16,7 @@
 
 static struct thread boot_thread;
 static uint64_t next_thread_id = 1;
+static struct thread *zombies;	/* DEAD, not yet reaped (zombie_next) */
 
 static void set_name(struct thread *t, const char *name)
 {
@@ -38,8 +41,65 @@ static void user_thread_entry(void *arg)
 {
 	struct thread *t = arg;
 
+	thread_reap();
 	arch_user_return(t->frame);
 }
+
+static void thread_free(struct thread *t)
+{
+	kfree(t, sizeof(*t));
+}
+
+/* release: free what a DEAD thread no longer needs; it must not be running. */
+static void release(struct thread *t)
+{
+	frame_free_contig(&kernel_frames, t->kstack_pa, KSTACK_PAGES);
+	if (t->as)
+		kobj_put(&t->as->as_ko);
+	if (t->cs)
+		kobj_put(&cspace_obj_from_cs(t->cs)->co_ko);
+	t->as = NULL;
+	t->cs = NULL;
+	t->reaped = true;
+	if (t->orphan)
+		thread_free(t);
+}
+
+void thread_reap(void)
+{
+	while (zombies) {
+		struct thread *t = zombies;
+
+		zombies = t->zombie_next;
+		release(t);
+	}
+}
+
+/* mark_dead: @t leaves every queue and becomes DEAD with @code. */
+static void mark_dead(struct thread *t, long code)
+{
+	ipc_thread_gone(t);
+	t->exit_code = code;
+	t->state = THREAD_DEAD;
+}
+
+/* The last reference to a thread went. */
+static void thread_obj_destroy(struct kobj *ko)
+{
+	struct thread *t = container_of(ko, struct thread, ko);
+
+	t->orphan = true;
+	if (t == thread_current())
+		t->doomed = true;	/* exits at the end of its syscall, then is reaped */
+	else if (t->state != THREAD_DEAD)
+		thread_kill(t);		/* reaped (and freed) at once */
+	else if (t->reaped)
+		thread_free(t);
+}
+
+static const struct kobj_ops thread_obj_ops = {
+	.destroy = thread_obj_destroy,
+};
 
 int thread_create_user(struct aspace *as, const char *name, uintptr_t pc, uintptr_t sp,
 		       uintptr_t arg0, unsigned int prio, struct thread **out)
@@ -58,27 +118,41 @@ int thread_create_user(struct aspace *as, const char *name, uintptr_t pc, uintpt
 		kfree(t, sizeof(*t));
 		return err;
 	}
+	kobj_init(&t->ko, CAP_THREAD, &thread_obj_ops);
 	list_node_init(&t->rq);
 	list_node_init(&t->ipc_link);
-	t->as = as;
 	t->prio = prio;
 	t->state = THREAD_INACTIVE;
 	t->id = next_thread_id++;
 	set_name(t, name);
 	top = (uintptr_t)phys_to_virt(t->kstack_pa) + KSTACK_PAGES * PAGE_SIZE;
 	t->frame = (struct trap_frame *)(top - sizeof(struct trap_frame));
-	memset(t->frame, 0, sizeof(*t->frame));
 	arch_user_frame_init(t->frame, pc, sp, arg0);
 	arch_context_init(&t->ctx, (uintptr_t)t->frame & ~(uintptr_t)15, user_thread_entry, t);
+	if (as)
+		thread_set_spaces(t, as, NULL);
 	*out = t;
 	return 0;
+}
+
+void thread_set_spaces(struct thread *t, struct aspace *as, struct cspace *cs)
+{
+	ASSERT(t->state == THREAD_INACTIVE);
+	if (as && !t->as) {
+		kobj_get(&as->as_ko);
+		t->as = as;
+	}
+	if (cs && !t->cs) {
+		kobj_get(&cspace_obj_from_cs(cs)->co_ko);
+		t->cs = cs;
+	}
 }
 
 int thread_start(struct thread *t)
 {
 	unsigned long irq;
 
-	if (t->state != THREAD_INACTIVE)
+	if (t->state != THREAD_INACTIVE || !t->as)
 		return -EINVAL;
 	irq = arch_irq_save();
 	sched_enqueue(t);
@@ -92,9 +166,9 @@ void thread_exit(long code)
 
 	arch_irq_disable();
 	ASSERT(t != &boot_thread);
-	ipc_thread_gone(t);
-	t->exit_code = code;
-	t->state = THREAD_DEAD;
+	mark_dead(t, code);
+	t->zombie_next = zombies;
+	zombies = t;
 	sched_switch_away();
 	/* A dead thread is never switched back to. */
 	for (;;)
@@ -105,21 +179,12 @@ void thread_kill(struct thread *t)
 {
 	unsigned long irq = arch_irq_save();
 
-	ASSERT(t != thread_current());
+	ASSERT(t != thread_current() && t != &boot_thread);
 	if (t->state == THREAD_RUNNABLE)
 		sched_dequeue(t);
 	if (t->state != THREAD_DEAD) {
-		ipc_thread_gone(t);
-		t->exit_code = -EDEAD;
-		t->state = THREAD_DEAD;
+		mark_dead(t, -EDEAD);
+		release(t);
 	}
 	arch_irq_restore(irq);
-}
-
-void thread_destroy(struct thread *t)
-{
-	ASSERT(t != thread_current() && t != &boot_thread);
-	ASSERT(t->state == THREAD_DEAD || t->state == THREAD_INACTIVE);
-	frame_free_contig(&kernel_frames, t->kstack_pa, KSTACK_PAGES);
-	kfree(t, sizeof(*t));
 }

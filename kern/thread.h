@@ -6,7 +6,14 @@
  *
  * States: INACTIVE (created, not started) -> RUNNABLE (in a run queue)
  * <-> RUNNING (the one current thread, not queued) -> BLOCKED (waiting on
- * an IPC object; not queued) -> ... -> DEAD (exited; its owner frees it).
+ * an IPC object; not queued) -> ... -> DEAD (exited or killed).
+ *
+ * Lifetime: a thread is a kernel object (ko); capabilities and kernel
+ * users (the loader) hold references. A DEAD thread is reaped by the next
+ * thread to run (its kernel stack cannot be freed while it runs on it):
+ * the stack and its references to its address space and CSpace go. The
+ * struct itself goes when it is reaped and unreferenced. Dropping the last
+ * reference to a live thread kills it.
  *
  * Locking: one hart and a non-preemptive kernel; thread fields change
  * only with interrupts disabled (inside traps) or from the thread itself.
@@ -16,6 +23,7 @@
 
 #include <pagoda/types.h>
 #include <lib/list.h>
+#include <kern/cap.h>
 #include <arch/thread.h>
 
 #define KSTACK_PAGES 2
@@ -45,6 +53,7 @@ enum thread_state {
 };
 
 struct thread {
+	struct kobj ko;			/* capabilities + kernel references */
 	struct arch_context ctx;	/* valid while switched out */
 	struct trap_frame *frame;	/* user registers, top of the kernel stack */
 	paddr_t kstack_pa;		/* KSTACK_PAGES contiguous frames; 0: boot stack */
@@ -67,6 +76,10 @@ struct thread {
 	struct thread *reply_from;	/* while IPC_REPLY: who owes this thread one */
 
 	long exit_code;			/* valid when DEAD */
+	bool doomed;			/* exit at the end of the current syscall */
+	bool reaped;			/* DEAD and its stack and references released */
+	bool orphan;			/* no reference left: free once reaped */
+	struct thread *zombie_next;	/* on the list of DEAD threads to reap */
 	uint64_t id;
 	char name[THREAD_NAME_LEN];
 };
@@ -88,8 +101,11 @@ __noreturn void thread_exit(long code);
 /* thread_kill: end @t (not current) wherever it is; its exit code is -EDEAD. */
 void thread_kill(struct thread *t);
 
-/* thread_destroy: free a DEAD or INACTIVE thread that is not current. */
-void thread_destroy(struct thread *t);
+/* thread_reap: release the DEAD threads queued for it (called after a switch). */
+void thread_reap(void);
+
+/* thread_set_spaces: give an INACTIVE thread its address space and CSpace (referenced). */
+void thread_set_spaces(struct thread *t, struct aspace *as, struct cspace *cs);
 
 /* thread_current() (the running thread) is in kern/sched.h. */
 

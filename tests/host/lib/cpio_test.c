@@ -559,7 +559,7 @@ static void set_field(uint8_t *a, size_t hdr, int field, uint32_t val)
 	memcpy(a + hdr + 6 + 8 * field, tmp, 8);
 }
 
-/* refused: a copy of @a with @patch applied is refused by the walk and by the reference. */
+/* refused: an exact copy of @a is refused by the walk, by cpio_find() and by the reference. */
 static bool refused(const uint8_t *a, size_t size)
 {
 	uint8_t *b = dup_exact(a, size);
@@ -608,60 +608,74 @@ TEST(every_hex_digit)
 	tree_free(&t);
 }
 
-TEST(namesize_filesize_magic)
+/* ref_find: the reference's entry named @name (after small_archive()), or NULL. */
+static const struct ref_entry *ref_find(const uint8_t *a, size_t n, const char *name)
 {
-	size_t size, n, tend, h;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp((const char *)a + ref_v[i].name_off, name))
+			return &ref_v[i];
+	return NULL;
+}
+
+TEST(namesize_and_filesize)
+{
+	size_t size, n, tend;
 	struct tree t;
 	uint8_t *a = small_archive(&t, "newc", &size, &n, &tend), *b;
-	const struct ref_entry *r = NULL;
-	bool ok;
+	const struct ref_entry *r = a ? ref_find(a, n, "sub/init") : NULL;
+	struct wbuf w = { 0 };
 
-	REQUIRE(a);
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp((const char *)a + ref_v[i].name_off, "sub/init"))
-			r = &ref_v[i];
 	REQUIRE(r && r->len > 0);
-	h = r->hdr;
+	const uint32_t names[] = { 0, 1, 0xffffffffu, (uint32_t)r->namesize - 1,
+				   (uint32_t)r->namesize + 1, (uint32_t)(size - r->name_off + 1),
+				   (uint32_t)(size - r->name_off) };
+	const uint32_t files[] = { 0xffffffffu, (uint32_t)(size - r->data_off + 1), 0x80000000u };
+
 	b = dup_exact(a, size);
 	quiet(true);
-	{
-		const uint32_t names[] = { 0, 1, 0xffffffffu, (uint32_t)r->namesize - 1,
-					   (uint32_t)r->namesize + 1, (uint32_t)(size - r->name_off + 1),
-					   (uint32_t)(size - r->name_off) };
-		const uint32_t files[] = { 0xffffffffu, (uint32_t)(size - r->data_off + 1),
-					   0x80000000u };
-
-		for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-			set_field(b, h, 11, names[i]);
-			CHECK(refused(b, size), "namesize %#x", names[i]);
-		}
-		memcpy(b, a, size);
-		for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-			set_field(b, h, 6, files[i]);
-			CHECK(refused(b, size), "filesize %#x", files[i]);
-		}
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		set_field(b, r->hdr, 11, names[i]);
+		CHECK(refused(b, size), "namesize %#x", names[i]);
 	}
-	{
-		struct wbuf w = { 0 };
-
-		w_entry(&w, "070701", "", CPIO_MODE_REG, "x", 1);	/* namesize 1 */
-		w_entry(&w, "070701", "TRAILER!!!", 0, NULL, 0);
-		CHECK(refused(w.p, w.len), "empty name");
-		free(w.p);
+	memcpy(b, a, size);
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		set_field(b, r->hdr, 6, files[i]);
+		CHECK(refused(b, size), "filesize %#x", files[i]);
 	}
+	w_entry(&w, "070701", "", CPIO_MODE_REG, "x", 1);	/* namesize 1: an empty name */
+	w_entry(&w, "070701", "TRAILER!!!", 0, NULL, 0);
+	CHECK(refused(w.p, w.len), "empty name");
 	memcpy(b, a, size);
 	b[r->name_off + r->namesize - 1] = 'X';	/* the name's NUL */
 	CHECK(refused(b, size), "missing NUL");
 	memcpy(b, a, size);
 	b[r->name_off + 2] = 0;	/* an early NUL */
 	CHECK(refused(b, size), "NUL inside the name");
+	quiet(false);
+	free(w.p);
+	free(b);
+	free(a);
+	tree_free(&t);
+}
+
+TEST(magic_and_relabel)
+{
+	size_t size, n, tend;
+	struct tree t;
+	uint8_t *a = small_archive(&t, "newc", &size, &n, &tend), *b;
+	const struct ref_entry *r = a ? ref_find(a, n, "sub/init") : NULL;
+	bool ok;
+
+	REQUIRE(r && r->len > 0);
+	b = dup_exact(a, size);
+	quiet(true);
 	for (size_t pos = 0; pos < 6; pos++) {
 		memcpy(b, a, size);
-		b[h + pos] = pos == 5 ? '7' : 'x';
+		b[r->hdr + pos] = pos == 5 ? '7' : 'x';	/* "070707" is the odc format */
 		CHECK(refused(b, size), "magic byte %zu", pos);
 	}
 	memcpy(b, a, size);
-	b[h + 5] = '2';	/* crc variant with check 0 over non-empty data */
+	b[r->hdr + 5] = '2';	/* crc variant with check 0 over non-empty data */
 	CHECK(refused(b, size), "crc relabel");
 	memcpy(b, a, size);
 	b[ref_v[0].hdr + 5] = '2';	/* "." has no data: its sum 0 is right */
@@ -814,5 +828,5 @@ TEST(random_corruption)
 
 TEST_MAIN(TEST_CASE(real_newc_archive), TEST_CASE(real_crc_archive),
 	  TEST_CASE(writer_names_and_duplicates), TEST_CASE(truncation_every_length),
-	  TEST_CASE(every_hex_digit), TEST_CASE(namesize_filesize_magic),
+	  TEST_CASE(every_hex_digit), TEST_CASE(namesize_and_filesize), TEST_CASE(magic_and_relabel),
 	  TEST_CASE(crc_checksum_and_offsets), TEST_CASE(random_corruption))
