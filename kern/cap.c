@@ -48,7 +48,7 @@ static bool cap_type_badgeable(unsigned int type)
 
 /*
  * cap_reap: destroy the queued dead objects. A destroy callback may delete
- * capabilities or destroy CSpaces; objects that dies then join the queue and
+ * capabilities or destroy CSpaces; objects that die then join the queue and
  * this loop takes them, so callbacks never nest.
  */
 static void cap_reap(void)

@@ -1,7 +1,7 @@
 /*
  * kern/cap.h: kernel objects, capabilities and capability spaces (CSpaces).
- * Arch-neutral; host-tested by tests/host/kern/cap_test.c. docs/capabilities.md
- * has the full semantics and the error table.
+ * Arch-neutral; host-tested by tests/host/kern/cap_test.c and
+ * cap_model_test.c. docs/capabilities.md has the semantics and the errors.
  *
  * A capability (struct cap) is the content of one CSpace slot: an object
  * type, rights, a badge, and what it names: a kernel object (struct kobj),
@@ -30,7 +30,9 @@
  * it reaches 0 the object's ops->destroy runs, but only once the capability
  * operation that dropped it has finished changing the tree: destroy may
  * itself delete capabilities or destroy CSpaces (a queue of dead objects,
- * drained by the outermost operation, so nothing recurses).
+ * drained by the outermost operation, so nothing recurses). A reference
+ * cycle (a CSpace holding the last capability to itself) is never freed:
+ * whoever stores CSpace capabilities must prevent or break such cycles.
  *
  * Locking: none. One hart, and the kernel is not preemptible inside a
  * syscall, so each operation runs to completion. A struct cap pointer from
@@ -42,40 +44,10 @@
 #include <pagoda/compiler.h>
 #include <pagoda/errno.h>
 #include <pagoda/types.h>
+#include <pagoda/caps.h>
 #include <lib/list.h>
 
-/* Object types. A slot holding CAP_NULL is empty. */
-enum cap_type {
-	CAP_NULL = 0,
-	/* kernel objects: the capability names a struct kobj */
-	CAP_THREAD,
-	CAP_ASPACE,
-	CAP_ENDPOINT,
-	CAP_NOTIFICATION,
-	CAP_REPLY,		/* one-shot reply right: never derived (copy -> -EINVAL) */
-	CAP_CSPACE,
-	/* page ranges: base (page aligned) and npages (>= 1) */
-	CAP_FRAMES,		/* RAM its holder may map */
-	CAP_MMIO,		/* device registers, mapped uncached */
-	/* scalar */
-	CAP_IRQ,		/* an interrupt line number */
-	CAP_TYPE_COUNT
-};
-
-/* cap_lookup's @type that accepts every type. */
-#define CAP_ANY CAP_TYPE_COUNT
-
-/* Rights. A derived capability has a subset of its parent's. */
-#define CAP_R_SEND	(1u << 0)	/* endpoint: send/call; notification: signal */
-#define CAP_R_RECV	(1u << 1)	/* endpoint: receive; notification: wait */
-#define CAP_R_GRANT	(1u << 2)	/* endpoint: capabilities may travel with messages */
-#define CAP_R_MAP	(1u << 3)	/* frames, mmio: map; aspace: map into it */
-#define CAP_R_READ	(1u << 4)	/* frames, mmio: readable mapping */
-#define CAP_R_WRITE	(1u << 5)	/* frames, mmio: writable mapping */
-#define CAP_R_EXEC	(1u << 6)	/* frames: executable mapping */
-#define CAP_R_CONTROL	(1u << 7)	/* configure/start/stop/destroy: thread, aspace, cspace */
-#define CAP_R_BIND	(1u << 8)	/* irq: bind to a notification */
-#define CAP_R_ALL	0x1ffu
+/* Object types and rights (CAP_*, CAP_R_*) are ABI: see pagoda/caps.h. */
 
 /* The most slots a CSpace may have. */
 #define CSPACE_MAX_SLOTS 4096
@@ -126,32 +98,41 @@ STATIC_ASSERT(sizeof(struct cap) == 64);
 struct cspace {
 	struct cap *cs_slots;		/* cs_nslots slots, owned by the caller */
 	size_t cs_nslots;
-	size_t cs_used;			/* occupied slots */
 	struct list_node cs_link;	/* in the registry of live CSpaces */
 };
 
+/*
+ * The contracts in full are above each definition in kern/cap.c; errors are
+ * tabled in docs/capabilities.md. Every check comes before any change: an
+ * operation that fails changed nothing. Slot errors come first (source
+ * -EBADF, destination -EBADF then -EEXIST), then argument errors.
+ */
+
 /* ---- kernel objects ---- */
 
-/* kobj_init: a new object of kernel-object @type with no reference yet. */
+/* kobj_init: header of a new object of kernel-object @type, 0 references. */
 void kobj_init(struct kobj *ko, enum cap_type type, const struct kobj_ops *ops);
 /* kobj_get: take a kernel reference (beside the capabilities). */
 void kobj_get(struct kobj *ko);
-/* kobj_put: drop a reference; destroys the object when it was the last. */
+/* kobj_put: drop one; the last reference destroys the object before returning. */
 void kobj_put(struct kobj *ko);
 
 /* ---- CSpaces ---- */
 
+/* cspace_init: @nslots (2..CSPACE_MAX_SLOTS) empty slots in the caller's @slots. -EINVAL. */
 int cspace_init(struct cspace *cs, struct cap *slots, size_t nslots);
+/* cspace_destroy: cap_delete every slot, forget @cs; the caller frees the slots. */
 void cspace_destroy(struct cspace *cs);
+/* cspace_find_free: first empty slot >= @from (and >= 1) in *@slot. -ENOSPC. */
 int cspace_find_free(const struct cspace *cs, size_t from, size_t *slot);
 
-/* ---- capabilities (errors: see docs/capabilities.md) ---- */
+/* ---- capabilities ---- */
 
 /*
  * cap_lookup: the capability in @slot of @cs, if it has @type (CAP_ANY: any
- * type) and every right in @rights.
- * => -EBADF: @slot is 0, out of range, or empty; -ECAPTYPE: another type;
- *    -EPERM: a right is missing. On success *@out points into the slot.
+ * type) and every right in @rights. -EBADF: @slot is 0, out of range, or
+ * empty; -ECAPTYPE: another type; -EPERM: a right is missing. On success
+ * *@out points into the slot (valid until the next capability operation).
  */
 static inline int cap_lookup(const struct cspace *cs, size_t slot, unsigned int type,
 			     uint32_t rights, struct cap **out)
@@ -171,24 +152,43 @@ static inline int cap_lookup(const struct cspace *cs, size_t slot, unsigned int 
 	return 0;
 }
 
+/* Original (root) capabilities, made by the kernel. -EBADF, -EEXIST, -EINVAL. */
+/* cap_insert_obj: to @ko (type ko->ko_type); takes a reference on @ko. */
 int cap_insert_obj(struct cspace *cs, size_t slot, struct kobj *ko, uint32_t rights);
+/* cap_insert_range: CAP_FRAMES or CAP_MMIO, @npages pages from page-aligned @base. */
 int cap_insert_range(struct cspace *cs, size_t slot, enum cap_type type, paddr_t base,
 		     size_t npages, uint32_t rights);
+/* cap_insert_irq: CAP_IRQ for line @irq. */
 int cap_insert_irq(struct cspace *cs, size_t slot, uint32_t irq, uint32_t rights);
 
+/* Derived capabilities: children of the source. -EBADF, -EEXIST, -EINVAL (reply). */
+/* cap_copy: same object and badge, rights = source rights & @rights_mask. */
 int cap_copy(struct cspace *src_cs, size_t src, struct cspace *dst_cs, size_t dst,
 	     uint32_t rights_mask);
+/* cap_mint: cap_copy, plus @badge (0: keep) on an unbadged endpoint/notification. */
 int cap_mint(struct cspace *src_cs, size_t src, struct cspace *dst_cs, size_t dst,
 	     uint32_t rights_mask, uint64_t badge);
+/* cap_mint_range: pages [@pgoff, +@npages) of a frames/mmio cap. -ECAPTYPE, -EINVAL. */
 int cap_mint_range(struct cspace *src_cs, size_t src, struct cspace *dst_cs, size_t dst,
 		   uint32_t rights_mask, size_t pgoff, size_t npages);
+/* cap_transfer_check: cap_transfer's error, changing nothing. */
 int cap_transfer_check(const struct cspace *src_cs, size_t src, const struct cspace *dst_cs,
 		       size_t dst);
+/* cap_transfer: IPC: cap_copy with all rights; the caller checked the grant right. */
 int cap_transfer(struct cspace *src_cs, size_t src, struct cspace *dst_cs, size_t dst);
+
+/* cap_move: to another slot, keeping parent and children. -EBADF, -EEXIST. O(1). */
 int cap_move(struct cspace *src_cs, size_t src, struct cspace *dst_cs, size_t dst);
+/* cap_delete: empty @slot; its children stay, now under its parent. -EBADF. O(1). */
 int cap_delete(struct cspace *cs, size_t slot);
+/* cap_revoke: delete all descendants (any CSpace), keep @slot. -EBADF. O(deleted). */
 int cap_revoke(struct cspace *cs, size_t slot);
 
+/*
+ * cap_check: verify every live CSpace and the whole derivation tree, and
+ * that each of @objs (whose references must all be capabilities) has
+ * ko_refs == the capabilities naming it. 0, or -EINVAL after logging.
+ */
 int cap_check(struct kobj *const *objs, size_t nobjs);
 
 #endif

@@ -22,23 +22,28 @@
 
 #define IPC_WORD_ARG 2	/* first message word among the syscall arguments */
 
+/* wake: @t's blocked system call ends with @result; it resumes from its frame. */
 static void wake(struct thread *t, long result)
 {
-	t->ipc_result = result;
+	arch_syscall_set_ret(t->frame, result);
 	t->ipc_wait = IPC_NONE;
 	t->ipc_ep = NULL;
 	sched_enqueue(t);
 }
 
-/* block: the current thread waits (@why); returns the result it is woken with. */
-static long block(enum ipc_wait why)
+/*
+ * block: the current thread waits (@why). Never returns: the thread's
+ * system call ends when it is woken, straight from its frame (its result
+ * and message were stored there), so its kernel stack keeps nothing.
+ */
+static __noreturn void block(enum ipc_wait why)
 {
 	struct thread *self = thread_current();
 
 	self->ipc_wait = why;
 	self->state = THREAD_BLOCKED;
+	thread_block_continuation(self);
 	sched_switch_away();
-	return self->ipc_result;
 }
 
 /* check_info: validate what the current thread is about to send. */
@@ -128,7 +133,7 @@ long ipc_send(struct cap *epcap, uint64_t info, bool block_ok, bool call)
 		self->ipc_badge = epcap->cp_badge;
 		self->ipc_grant = grant;
 		list_push_back(&ep->ep_senders, &self->ipc_link);
-		return block(call ? IPC_CALL : IPC_SEND);
+		block(call ? IPC_CALL : IPC_SEND);
 	}
 	r = list_entry(list_pop_front(&ep->ep_receivers), struct thread, ipc_link);
 	transfer(self, info, epcap->cp_badge, r);
@@ -136,7 +141,7 @@ long ipc_send(struct cap *epcap, uint64_t info, bool block_ok, bool call)
 		self->ipc_grant = grant;
 		take_reply_debt(r, self);
 		wake(r, 0);
-		return block(IPC_REPLY);
+		block(IPC_REPLY);
 	}
 	wake(r, 0);
 	return 0;
@@ -152,7 +157,7 @@ long ipc_recv(struct cap *epcap, bool block_ok)
 			return -EAGAIN;
 		self->ipc_ep = ep;
 		list_push_back(&ep->ep_receivers, &self->ipc_link);
-		return block(IPC_RECV);
+		block(IPC_RECV);
 	}
 	s = list_entry(list_pop_front(&ep->ep_senders), struct thread, ipc_link);
 	transfer(s, arch_syscall_arg(s->frame, 1), s->ipc_badge, self);

@@ -3,10 +3,12 @@
  * pagoda/ipc.h, semantics in docs/ipc.md).
  *
  * Each function runs in the calling thread's system call, interrupts
- * disabled, and returns the call's result; one that blocks returns when
- * the thread is woken, with the result its partner left in ipc_result.
- * The message travels from the sender's saved registers (and IPC buffer)
- * into the receiver's.
+ * disabled, and returns the call's result, unless the thread blocks: then
+ * it does not return at all. The thread keeps nothing on its kernel stack
+ * while blocked; whoever wakes it stores the result (and any message) in
+ * its saved registers, and it resumes straight into user mode (see
+ * thread_block_continuation). The message travels from the sender's saved
+ * registers (and IPC buffer) into the receiver's.
  *
  * Replies: a call makes the receiver owe the caller one reply (reply_to);
  * a thread owes at most one: receiving a new call while a reply is still

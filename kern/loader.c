@@ -110,7 +110,7 @@ int loader_load(const char *name, unsigned int prio, struct user_program *out)
 	struct elf_rules rules = {
 		.machine = ARCH_ELF_MACHINE,
 		.va_min = fmt->user_min,
-		.va_max = fmt->user_top - (USER_STACK_PAGES + 2) * PAGE_SIZE,
+		.va_max = fmt->user_top - USER_TOP_RESERVED_PAGES * PAGE_SIZE,
 		.page_size = PAGE_SIZE,
 	};
 	int err;

@@ -14,6 +14,8 @@
 #include <kern/boot_info.h>
 
 #define USER_STACK_PAGES 4
+/* Programs load below these top pages: the stack, its guards, the root info page. */
+#define USER_TOP_RESERVED_PAGES 16
 #define USER_TABLE_QUOTA 32	/* page-table pages of a loaded program */
 
 struct aspace;

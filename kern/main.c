@@ -16,6 +16,7 @@
 #include <kern/loader.h>
 #include <kern/mem.h>
 #include <kern/panic.h>
+#include <kern/roottask.h>
 #include <kern/sched.h>
 #include <kern/thread.h>
 
@@ -52,7 +53,7 @@ static void print_banner(const struct boot_info *bi)
  * init=NAME on the command line) and power off when it ends, failing if
  * its exit code is not 0.
  */
-static __noreturn void run_root_task(const char *cmdline)
+static __noreturn void run_root_task(const struct boot_info *bi)
 {
 	char name[32] = "init";
 	struct user_program prog;
@@ -61,12 +62,12 @@ static __noreturn void run_root_task(const char *cmdline)
 	long code;
 	int err;
 
-	if (cmdline_find(cmdline, "init", &v, &len) && len > 0 && len < sizeof(name)) {
+	if (cmdline_find(bi->cmdline, "init", &v, &len) && len > 0 && len < sizeof(name)) {
 		for (size_t i = 0; i < len; i++)
 			name[i] = v[i];
 		name[len] = '\0';
 	}
-	err = loader_load(name, THREAD_PRIO_DEFAULT, &prog);
+	err = roottask_load(bi, name, &prog);
 	if (err) {
 		log_err("cannot start the root task '%s': %s\n", name, errno_name(err));
 		arch_shutdown(true);
@@ -75,8 +76,11 @@ static __noreturn void run_root_task(const char *cmdline)
 	while (prog.thread->state != THREAD_DEAD)
 		sched_yield();
 	code = prog.thread->exit_code;
+	/*
+	 * The root task's resources are not reclaimed: it holds capabilities
+	 * to itself, and the system ends with it.
+	 */
 	log_info("root task '%s' exited with code %ld; powering off\n", name, code);
-	loader_destroy(&prog);
 	arch_shutdown(code != 0);
 }
 
@@ -103,5 +107,5 @@ void kern_main(struct boot_info *bi)
 
 		arch_shutdown(failed != 0);
 	}
-	run_root_task(bi->cmdline);
+	run_root_task(bi);
 }

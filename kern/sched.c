@@ -87,11 +87,17 @@ static void switch_to(struct thread *prev, struct thread *next)
 	thread_reap();
 }
 
+/*
+ * The current thread has left RUNNING for good on this kernel stack (it
+ * blocked with a continuation, or died): nothing of its kernel context is
+ * kept, so the switch saves into a scratch area.
+ */
 void sched_switch_away(void)
 {
-	unsigned long irq = arch_irq_save();
+	static struct arch_context discarded;
 	struct thread *prev = sched_current, *next;
 
+	arch_irq_disable();
 	ASSERT(prev->state == THREAD_BLOCKED || prev->state == THREAD_DEAD);
 	/* Idle until an interrupt makes someone runnable. */
 	while (!(next = pick_next())) {
@@ -99,8 +105,20 @@ void sched_switch_away(void)
 		arch_wait_for_interrupt();
 		arch_irq_disable();
 	}
-	switch_to(prev, next);
-	arch_irq_restore(irq);
+	sched_need_resched = false;
+	next->state = THREAD_RUNNING;
+	next->slice_left = SCHED_SLICE_TICKS;
+	if (next->as != prev->as)
+		aspace_activate(next->as);
+	sched_current = next;
+	arch_context_switch(&discarded, &next->ctx);
+	__builtin_unreachable();
+}
+
+/* sched_best_prio: the highest priority among runnable threads, or -1. */
+int sched_best_prio(void)
+{
+	return runq_mask ? (int)fls32(runq_mask) : -1;
 }
 
 void sched_yield(void)

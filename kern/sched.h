@@ -20,10 +20,13 @@ void sched_dequeue(struct thread *t);
 /* sched_yield: the current thread goes to the back of its queue; run the best one. */
 void sched_yield(void);
 /*
- * sched_switch_away: the current thread has left RUNNING (blocked or
- * dead); run the best runnable thread, idling until there is one.
+ * sched_switch_away: the current thread has left RUNNING for good on this
+ * stack (blocked with a continuation, or dead); run the best runnable
+ * thread, idling until there is one. Never returns.
  */
-void sched_switch_away(void);
+__noreturn void sched_switch_away(void);
+/* sched_best_prio: the highest priority among runnable threads, -1 if none. */
+int sched_best_prio(void);
 /* sched_tick: clock interrupt: account the current slice. */
 void sched_tick(void);
 

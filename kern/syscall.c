@@ -16,6 +16,7 @@
 #include <kern/kalloc.h>
 #include <kern/sched.h>
 #include <kern/syscall.h>
+#include <kern/syscall_impl.h>
 #include <kern/thread.h>
 #include <kern/uaccess.h>
 
@@ -235,6 +236,15 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 	[SYS_CAP_MOVE] = sys_cap_move,
 	[SYS_CAP_DELETE] = sys_cap_delete,
 	[SYS_CAP_REVOKE] = sys_cap_revoke,
+	[SYS_ASPACE_CREATE] = sys_aspace_create,
+	[SYS_CSPACE_CREATE] = sys_cspace_create,
+	[SYS_THREAD_CREATE] = sys_thread_create,
+	[SYS_THREAD_START] = sys_thread_start,
+	[SYS_MAP] = sys_map,
+	[SYS_UNMAP] = sys_unmap,
+	[SYS_CAP_GIVE] = sys_cap_give,
+	[SYS_THREAD_READ_REGS] = sys_thread_read_regs,
+	[SYS_THREAD_WRITE_REGS] = sys_thread_write_regs,
 };
 
 struct trap_frame *syscall_entry(struct trap_frame *tf)

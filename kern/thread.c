@@ -36,13 +36,24 @@ void thread_init_boot(void)
 	sched_set_current(&boot_thread);
 }
 
-/* First code of a user thread, on its own kernel stack: leave for user mode. */
-static void user_thread_entry(void *arg)
+/*
+ * The continuation of a user thread: the first code it runs, and where it
+ * resumes after blocking in IPC. Its kernel stack is empty: everything is
+ * in its frame (the waker stored the result there).
+ */
+static void resume_to_user(void *arg)
 {
 	struct thread *t = arg;
 
 	thread_reap();
+	if (unlikely(t->doomed))
+		thread_exit(-EDEAD);
 	arch_user_return(t->frame);
+}
+
+void thread_block_continuation(struct thread *t)
+{
+	arch_context_init(&t->ctx, (uintptr_t)t->frame & ~(uintptr_t)15, resume_to_user, t);
 }
 
 static void thread_free(struct thread *t)
@@ -128,7 +139,7 @@ int thread_create_user(struct aspace *as, const char *name, uintptr_t pc, uintpt
 	top = (uintptr_t)phys_to_virt(t->kstack_pa) + KSTACK_PAGES * PAGE_SIZE;
 	t->frame = (struct trap_frame *)(top - sizeof(struct trap_frame));
 	arch_user_frame_init(t->frame, pc, sp, arg0);
-	arch_context_init(&t->ctx, (uintptr_t)t->frame & ~(uintptr_t)15, user_thread_entry, t);
+	thread_block_continuation(t);
 	if (as)
 		thread_set_spaces(t, as, NULL);
 	*out = t;
@@ -170,9 +181,6 @@ void thread_exit(long code)
 	t->zombie_next = zombies;
 	zombies = t;
 	sched_switch_away();
-	/* A dead thread is never switched back to. */
-	for (;;)
-		arch_wait_for_interrupt();
 }
 
 void thread_kill(struct thread *t)

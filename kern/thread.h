@@ -71,7 +71,6 @@ struct thread {
 	struct list_node ipc_link;	/* in ipc_ep's queue */
 	uint64_t ipc_badge;		/* while IPC_SEND/CALL: badge of the cap used */
 	bool ipc_grant;			/* ... and whether it had the grant right */
-	long ipc_result;		/* syscall result, set by whoever wakes it */
 	struct thread *reply_to;	/* the caller owed a reply by this thread */
 	struct thread *reply_from;	/* while IPC_REPLY: who owes this thread one */
 
@@ -91,6 +90,13 @@ struct thread {
  */
 int thread_create_user(struct aspace *as, const char *name, uintptr_t pc, uintptr_t sp,
 		       uintptr_t arg0, unsigned int prio, struct thread **out);
+
+/*
+ * thread_block_continuation: make @t resume straight into user mode from its
+ * frame the next time it is switched to (used when it blocks in IPC: its
+ * kernel stack keeps nothing).
+ */
+void thread_block_continuation(struct thread *t);
 
 /* thread_start: make an INACTIVE thread runnable. -EINVAL in any other state. */
 int thread_start(struct thread *t);

@@ -385,6 +385,10 @@ int elf_check(const struct elf_image *img, size_t size, const struct elf_rules *
 	vsize_t ps = r->page_size;
 	unsigned int i, j;
 
+	if (!elf_rules_ok(r)) {
+		log_err("invalid rules (window or page size)\n");
+		return -EINVAL;
+	}
 	if (img->nsegs == 0 || img->nsegs > ELF_MAX_SEGMENTS) {
 		log_err("%u segments, need 1..%u\n", img->nsegs, ELF_MAX_SEGMENTS);
 		return -EINVAL;

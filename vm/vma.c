@@ -138,13 +138,19 @@ void vma_link(struct mm *mm, struct vma *vma, struct vma *prev)
 	/* next's gap now ends at vma: fix it while vma is not in the tree yet */
 	if (next)
 		vma_gap_update(next);
-	while (*link) {
-		parent = *link;
-		if (vma->start < rb_entry(parent, struct vma, rb)->start)
-			link = &parent->rb_left;
-		else
-			link = &parent->rb_right;
+	/*
+	 * The new node goes right below its in-order neighbour: as prev's
+	 * right child if it has none, else as the left child of next (then
+	 * the leftmost node of prev's right subtree, so it has no left child).
+	 */
+	if (prev && !prev->rb.rb_right) {
+		parent = &prev->rb;
+		link = &parent->rb_right;
+	} else if (next) {
+		parent = &next->rb;
+		link = &parent->rb_left;
 	}
+	ASSERT(!*link);
 	rb_link(&vma->rb, parent, link);
 	vma->gap_max = vma_gap(vma);
 	if (parent)
@@ -260,7 +266,8 @@ void vma_merge_next(struct vma *vma)
 
 /*
  * vma_find: the first VMA that ends above @addr (it contains @addr or lies
- * above it), or NULL. Linux's find_vma. O(1) on a cache hit, else O(log n).
+ * above it), or NULL. Linux's find_vma. O(1) on a cache hit (@addr in the
+ * cached VMA or in the hole below it), else O(log n).
  */
 struct vma *vma_find(struct mm *mm, vaddr_t addr)
 {
@@ -268,8 +275,13 @@ struct vma *vma_find(struct mm *mm, vaddr_t addr)
 	struct rb_node *n = mm->vma_tree.rb_node;
 	struct vma *best = NULL;
 
-	if (cache && cache->start <= addr && addr < cache->end)
-		return cache;
+	/* the cached VMA answers for its own range and for the hole below it */
+	if (cache && addr < cache->end) {
+		const struct vma *prev = vma_prev(cache);
+
+		if (cache->start <= addr || !prev || prev->end <= addr)
+			return cache;
+	}
 	while (n) {
 		struct vma *v = rb_entry(n, struct vma, rb);
 

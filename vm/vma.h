@@ -56,9 +56,15 @@ struct address_space;
 #define VMA_GROWSDOWN	(1u << 1)	/* a stack: grows down to faults below it */
 #define VMA_FLAGS_MASK	(VMA_SHARED | VMA_GROWSDOWN)
 
+/*
+ * The fields a tree search reads (start, end, rb, gap_max) come first, so
+ * that visiting a node touches one cache line, or two at most.
+ */
 struct vma {
 	vaddr_t start;			/* first byte, page aligned */
 	vaddr_t end;			/* one past the last byte, page aligned, > start */
+	struct rb_node rb;		/* in mm->vma_tree, by start */
+	vsize_t gap_max;		/* largest gap in this rb subtree */
 	pgoff_t pgoff;			/* page index of start: in the file, or anonymous */
 	unsigned int prot;		/* VMA_READ | VMA_WRITE | VMA_EXEC */
 	unsigned int flags;		/* VMA_SHARED | VMA_GROWSDOWN */
@@ -66,8 +72,6 @@ struct vma {
 	struct address_space *mapping;	/* the file mapped; NULL for anonymous memory */
 	struct anon_vma *anon_vma;	/* reverse map of private pages; NULL until one */
 	struct list_node node;		/* in mm->vma_list, by address */
-	struct rb_node rb;		/* in mm->vma_tree, by start */
-	vsize_t gap_max;		/* largest gap in this rb subtree */
 	struct list_node anon_node;	/* in anon_vma->vmas */
 	struct pst_node shared;		/* in mapping->i_mmap while mapping != NULL */
 };

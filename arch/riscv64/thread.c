@@ -1,4 +1,5 @@
 /* arch/riscv64/thread.c: initial register states of threads (see arch/thread.h). */
+#include <pagoda/syscall.h>
 #include <lib/string.h>
 #include <arch/thread.h>
 #include "csr.h"
@@ -8,8 +9,9 @@ extern char arch_thread_start[];
 void arch_context_init(struct arch_context *ctx, uintptr_t stack_top, void (*entry)(void *arg),
 		       void *arg)
 {
-	memset(ctx, 0, sizeof(*ctx));
+	/* The other callee-saved registers are garbage a fresh start never reads. */
 	ctx->ra = (uintptr_t)arch_thread_start;
+	ctx->s[0] = 0;			/* fp: ends backtraces */
 	ctx->sp = stack_top;
 	ctx->s[1] = (uintptr_t)entry;	/* s1: see arch_thread_start */
 	ctx->s[2] = (uintptr_t)arg;	/* s2 */
@@ -23,4 +25,20 @@ void arch_user_frame_init(struct trap_frame *tf, uintptr_t pc, uintptr_t sp, uin
 	tf->regs[10] = arg0;
 	/* sret to U-mode with interrupts on; SUM off; no FP state (FS = Off). */
 	tf->sstatus = SSTATUS_SPIE;
+}
+
+void arch_regs_read(const struct trap_frame *tf, struct user_regs *out)
+{
+	out->pc = tf->sepc;
+	out->gpr[0] = 0;
+	for (int i = 1; i < 32; i++)
+		out->gpr[i] = tf->regs[i];
+}
+
+/* Only the pc and the general registers: sstatus (privilege, SUM) stays the kernel's. */
+void arch_regs_write(struct trap_frame *tf, const struct user_regs *in)
+{
+	tf->sepc = in->pc;
+	for (int i = 1; i < 32; i++)
+		tf->regs[i] = in->gpr[i];
 }

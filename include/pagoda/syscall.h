@@ -25,7 +25,31 @@
 #define SYS_CAP_MOVE		15	/* (src, dst) */
 #define SYS_CAP_DELETE		16	/* (slot) */
 #define SYS_CAP_REVOKE		17	/* (slot): delete everything derived from it */
-#define SYS_COUNT		18
+#define SYS_ASPACE_CREATE	18	/* (slot, table quota) */
+#define SYS_CSPACE_CREATE	19	/* (slot, nslots) */
+#define SYS_THREAD_CREATE	20	/* (slot, cspace slot, aspace slot, prio) */
+#define SYS_THREAD_START	21	/* (thread, pc, sp, arg0) */
+#define SYS_MAP			22	/* (aspace, va, frames, pgoff, npages, prot) */
+#define SYS_UNMAP		23	/* (aspace, va, npages) */
+#define SYS_CAP_GIVE		24	/* (src, cspace, dst, rights mask, badge) */
+#define SYS_THREAD_READ_REGS	25	/* (thread, buf): struct user_regs out */
+#define SYS_THREAD_WRITE_REGS	26	/* (thread, buf): struct user_regs in */
+#define SYS_COUNT		27
+
+/*
+ * A thread's user registers for SYS_THREAD_READ_REGS/WRITE_REGS: the pc and
+ * the general registers by architectural number (riscv64: x0..x31, x0
+ * ignored; x86-64: rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8..r15, rflags).
+ */
+struct user_regs {
+	unsigned long long pc;
+	unsigned long long gpr[32];
+};
+
+/* SYS_MAP protection bits. R is required; W and X together are refused. */
+#define MAP_R 1
+#define MAP_W 2
+#define MAP_X 4
 
 /* The most SYS_DEBUG_WRITE takes in one call. */
 #define DEBUG_WRITE_MAX		4096

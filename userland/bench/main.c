@@ -11,6 +11,7 @@
  */
 #include <counters.h>
 #include <pagoda.h>
+#include <spawn.h>
 
 #define BENCH_REPS 15
 #define BENCH_BATCH 64
@@ -88,16 +89,58 @@ static void calibrate(void)
 	empty_loop_cost = measure_batch(nothing, BENCH_BATCH * 16) / (BENCH_BATCH * 16);
 }
 
+static long server_ep;
+static unsigned long long ipc_word;
+
 static void bench_null_syscall(void)
 {
 	sys_null();
 }
 
+/* One word each way: call + the server's reply_recv, across address spaces. */
+static void bench_ipc_call(void)
+{
+	struct ipc_msg m = { .info = IPC_INFO(0, 1, 0, 0), .w = { ipc_word } };
+
+	ipc_call(server_ep, &m);
+	ipc_word = m.w[0];
+}
+
+/* start_server: bench_server in its own address space, sharing an endpoint. */
+static int start_server(void)
+{
+	struct child c;
+	int err = root_init();
+
+	if (!err)
+		err = spawn("bench_server", THREAD_PRIO_DEFAULT_USER, &c);
+	server_ep = slot_alloc();
+	if (!err && server_ep < 0)
+		err = (int)server_ep;
+	if (!err)
+		err = (int)endpoint_create(server_ep);
+	if (!err)
+		err = (int)cap_give(server_ep, c.cspace, 1, CAP_R_RECV | CAP_R_SEND, 0);
+	if (!err)
+		err = (int)thread_start(c.thread, c.entry, c.stack_top, 0);
+	return err;
+}
+
 int main(void)
 {
+	int err;
+
 	printf("# Pagoda in-guest benchmarks (instructions per operation)\n");
 	calibrate();
 	run_bench("null_syscall", bench_null_syscall);
+	err = start_server();
+	if (err) {
+		printf("# bench: cannot start bench_server: %d\n", err);
+		return 1;
+	}
+	run_bench("ipc_call_reply_recv", bench_ipc_call);
+	if (ipc_word < BENCH_WARMUP + BENCH_REPS * BENCH_BATCH)
+		printf("# bench: the server answered only %llu calls\n", ipc_word);
 	printf("bench-done\n");
 	return 0;
 }

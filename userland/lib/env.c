@@ -3,6 +3,13 @@
 #include <lib/log.h>
 #include <pagoda.h>
 
+unsigned long start_arg;
+
+unsigned long start_argument(void)
+{
+	return start_arg;
+}
+
 void assert_fail(const char *expr, const char *file, int line, const char *func)
 {
 	printf("assertion '%s' failed at %s:%d (%s)\n", expr, file, line, func);

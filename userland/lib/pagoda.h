@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <pagoda/compiler.h>
+#include <pagoda/caps.h>
 #include <pagoda/errno.h>
 #include <pagoda/ipc.h>
 #include <pagoda/syscall.h>
@@ -48,6 +49,63 @@ static inline long sys_yield(void)
 
 __noreturn void exit(long code);
 
+/* The priority the kernel gives the root task; children may not exceed their creator's. */
+#define THREAD_PRIO_DEFAULT_USER 10
+
+/* start_argument: the argument the thread was started with (init: its root_info). */
+unsigned long start_argument(void);
+
+/* Kernel objects (docs/syscalls.md). Slots name capabilities in the caller's CSpace. */
+static inline long aspace_create(long slot, unsigned long table_quota)
+{
+	return syscall2(SYS_ASPACE_CREATE, slot, (long)table_quota);
+}
+
+static inline long cspace_create(long slot, unsigned long nslots)
+{
+	return syscall2(SYS_CSPACE_CREATE, slot, (long)nslots);
+}
+
+static inline long thread_create(long slot, long cspace, long aspace, unsigned long prio)
+{
+	return syscall_raw(SYS_THREAD_CREATE, slot, cspace, aspace, (long)prio, 0, 0);
+}
+
+static inline long thread_start(long thread, unsigned long pc, unsigned long sp,
+				unsigned long arg)
+{
+	return syscall_raw(SYS_THREAD_START, thread, (long)pc, (long)sp, (long)arg, 0, 0);
+}
+
+static inline long thread_read_regs(long thread, struct user_regs *regs)
+{
+	return syscall2(SYS_THREAD_READ_REGS, thread, (long)regs);
+}
+
+static inline long thread_write_regs(long thread, const struct user_regs *regs)
+{
+	return syscall2(SYS_THREAD_WRITE_REGS, thread, (long)regs);
+}
+
+static inline long map(long aspace, unsigned long va, long frames, unsigned long pgoff,
+		       unsigned long npages, unsigned long prot)
+{
+	return syscall_raw(SYS_MAP, aspace, (long)va, frames, (long)pgoff, (long)npages,
+			   (long)prot);
+}
+
+static inline long unmap(long aspace, unsigned long va, unsigned long npages)
+{
+	return syscall_raw(SYS_UNMAP, aspace, (long)va, (long)npages, 0, 0, 0);
+}
+
+/* cap_give: mint @src into slot @dst of the CSpace @cspace (badge 0: keep). */
+static inline long cap_give(long src, long cspace, long dst, unsigned long rights,
+			    unsigned long badge)
+{
+	return syscall_raw(SYS_CAP_GIVE, src, cspace, dst, (long)rights, (long)badge, 0);
+}
+
 
 static inline long ipc_send(long ep, struct ipc_msg *m)
 {
@@ -67,12 +125,12 @@ static inline long ipc_call(long ep, struct ipc_msg *m)
 
 static inline long ipc_recv(long ep, struct ipc_msg *m)
 {
-	return syscall_ipc(SYS_RECV, ep, m);
+	return syscall_ipc_in(SYS_RECV, ep, m);
 }
 
 static inline long ipc_nbrecv(long ep, struct ipc_msg *m)
 {
-	return syscall_ipc(SYS_NBRECV, ep, m);
+	return syscall_ipc_in(SYS_NBRECV, ep, m);
 }
 
 static inline long ipc_reply(struct ipc_msg *m)

@@ -100,7 +100,7 @@ static void capabilities(void)
 	EXPECT(ipc_nbrecv(SLOT_OWN, &m), -EAGAIN);
 	m.info = 0;
 	EXPECT(ipc_nbsend(SLOT_OWN, &m), -EAGAIN);
-	EXPECT(cap_copy(SLOT_OWN, SLOT_OWN_COPY, 1u << 0), 0);
+	EXPECT(cap_copy(SLOT_OWN, SLOT_OWN_COPY, CAP_R_SEND), 0);
 	EXPECT(ipc_nbrecv(SLOT_OWN_COPY, &m), -EPERM);
 	EXPECT(cap_revoke(SLOT_OWN), 0);
 	EXPECT(ipc_nbsend(SLOT_OWN_COPY, &m), -EBADF);

@@ -611,7 +611,7 @@ TEST(nested_cspace_destroy)
 	teardown(1);
 }
 
-/* expect_broken: cap_check fails now; @restore puts things back and it passes. */
+/* EXPECT_BROKEN: after @corrupt cap_check fails; @restore puts things back and it passes. */
 #define EXPECT_BROKEN(objs, nobjs, corrupt, restore)                           \
 	do {                                                                   \
 		corrupt;                                                       \
@@ -660,7 +660,8 @@ TEST(check_catches_corruption)
 	EXPECT_BROKEN(objs, 2, at(0, 0)->cp_type = CAP_IRQ, at(0, 0)->cp_type = CAP_NULL);
 	EXPECT_BROKEN(objs, 2, (saved = at(0, 3)->cp_sib.next, at(0, 3)->cp_sib.next = saved->next),
 		      at(0, 3)->cp_sib.next = saved);
-	EXPECT_BROKEN(objs, 2, (saved = at(1, 2)->cp_kids.prev, at(1, 2)->cp_kids.prev = saved->next),
+	EXPECT_BROKEN(objs, 2,
+		      (saved = at(1, 2)->cp_kids.prev, at(1, 2)->cp_kids.prev = saved->next),
 		      at(1, 2)->cp_kids.prev = saved);
 	EXPECT_BROKEN(objs, 2, cap_world.dead = &dead, cap_world.dead = NULL);
 	/* A capability that left the tree but still sits in its slot. */

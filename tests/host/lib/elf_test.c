@@ -989,6 +989,8 @@ TEST(elf_check_catches)
 	CHECK_EQ(elf_check(&img, p->len, &r), -EINVAL);
 	img = good, img.seg[img.nsegs - 1].memsz = VA_MAX;
 	CHECK_EQ(elf_check(&img, p->len, &r), -EINVAL);
+	r.page_size = 0;
+	CHECK_EQ(elf_check(&good, p->len, &r), -EINVAL);
 	quiet(false);
 }
 

@@ -38,6 +38,11 @@ void arch_user_frame_init(struct trap_frame *tf, uintptr_t pc, uintptr_t sp, uin
 /* arch_user_return: leave the kernel into user mode with @tf's registers. */
 __noreturn void arch_user_return(struct trap_frame *tf);
 
+struct user_regs;
+/* arch_regs_read / arch_regs_write: the user-visible registers of a frame. */
+void arch_regs_read(const struct trap_frame *tf, struct user_regs *out);
+void arch_regs_write(struct trap_frame *tf, const struct user_regs *in);
+
 /* Syscall convention: number in a7, arguments in a0..a5, results in a0, a1. */
 static inline unsigned long arch_syscall_nr(const struct trap_frame *tf)
 {

@@ -50,6 +50,31 @@ static inline long syscall_ipc(long nr, long slot, struct ipc_msg *m)
 	return a0;
 }
 
+/* syscall_ipc_in: an IPC call that only receives (the message registers are outputs). */
+static inline long syscall_ipc_in(long nr, long slot, struct ipc_msg *m)
+{
+	register long a0 __asm__("a0") = slot;
+	register unsigned long long a1 __asm__("a1");
+	register unsigned long long a2 __asm__("a2");
+	register unsigned long long a3 __asm__("a3");
+	register unsigned long long a4 __asm__("a4");
+	register unsigned long long a5 __asm__("a5");
+	register unsigned long long a6 __asm__("a6");
+	register long a7 __asm__("a7") = nr;
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "=r"(a1), "=r"(a2), "=r"(a3), "=r"(a4), "=r"(a5), "=r"(a6)
+			 : "r"(a7)
+			 : "memory");
+	m->info = a1;
+	m->w[0] = a2;
+	m->w[1] = a3;
+	m->w[2] = a4;
+	m->w[3] = a5;
+	m->badge = a6;
+	return a0;
+}
+
 static inline long syscall0(long nr)
 {
 	register long a0 __asm__("a0");

@@ -1,0 +1,21 @@
+/*
+ * kern/syscall_impl.h: the system call handlers that live outside
+ * kern/syscall.c (which holds the table). Each takes the caller's saved
+ * registers and returns the result: >= 0 or a negative error code.
+ */
+#ifndef PAGODA_KERN_SYSCALL_IMPL_H
+#define PAGODA_KERN_SYSCALL_IMPL_H
+
+#include <arch/trap.h>
+
+long sys_aspace_create(struct trap_frame *tf);
+long sys_cspace_create(struct trap_frame *tf);
+long sys_thread_create(struct trap_frame *tf);
+long sys_thread_start(struct trap_frame *tf);
+long sys_thread_read_regs(struct trap_frame *tf);
+long sys_thread_write_regs(struct trap_frame *tf);
+long sys_map(struct trap_frame *tf);
+long sys_unmap(struct trap_frame *tf);
+long sys_cap_give(struct trap_frame *tf);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * kern/syscall_obj.c: system calls that create and wire kernel objects:
+ * address spaces, CSpaces, threads, mappings, capabilities given to other
+ * CSpaces. Decode, then perform: every argument is checked first, and a
+ * failing call changes nothing.
+ */
+#include <pagoda/errno.h>
+#include <pagoda/syscall.h>
+#include <arch/mmu.h>
+#include <arch/thread.h>
+#include <kern/aspace.h>
+#include <kern/cspace_obj.h>
+#include <kern/syscall_impl.h>
+#include <kern/thread.h>
+#include <kern/sched.h>
+#include <kern/uaccess.h>
+
+static long own_cap(unsigned long slot, unsigned int type, uint32_t rights, struct cap **cap)
+{
+	struct cspace *cs = thread_current()->cs;
+
+	if (!cs)
+		return -EBADF;
+	return cap_lookup(cs, slot, type, rights, cap);
+}
+
+/* insert_new: put a fresh object in the caller's @slot, or free it on failure. */
+static long insert_new(unsigned long slot, struct kobj *ko, uint32_t rights)
+{
+	struct cspace *cs = thread_current()->cs;
+	long err = cs ? cap_insert_obj(cs, slot, ko, rights) : -EBADF;
+
+	if (err) {
+		kobj_get(ko);	/* no capability took it: drop it through destroy */
+		kobj_put(ko);
+	}
+	return err;
+}
+
+long sys_aspace_create(struct trap_frame *tf)
+{
+	struct aspace *as;
+	long err = aspace_create(arch_syscall_arg(tf, 1), &as);
+
+	if (err)
+		return err;
+	return insert_new(arch_syscall_arg(tf, 0), &as->as_ko, CAP_R_MAP | CAP_R_CONTROL);
+}
+
+long sys_cspace_create(struct trap_frame *tf)
+{
+	struct cspace_obj *co;
+	long err = cspace_obj_create(arch_syscall_arg(tf, 1), &co);
+
+	if (err)
+		return err;
+	return insert_new(arch_syscall_arg(tf, 0), &co->co_ko, CAP_R_CONTROL);
+}
+
+long sys_thread_create(struct trap_frame *tf)
+{
+	unsigned long prio = arch_syscall_arg(tf, 3);
+	struct cap *cs_cap, *as_cap;
+	struct thread *t;
+	long err;
+
+	/* A thread may not create threads above its own priority. */
+	if (prio > thread_current()->prio)
+		return -EPERM;
+	err = own_cap(arch_syscall_arg(tf, 1), CAP_CSPACE, CAP_R_CONTROL, &cs_cap);
+	if (!err)
+		err = own_cap(arch_syscall_arg(tf, 2), CAP_ASPACE, CAP_R_CONTROL, &as_cap);
+	if (err)
+		return err;
+	err = thread_create_user(aspace_of(as_cap->cp_obj), "user", 0, 0, 0,
+				 (unsigned int)prio, &t);
+	if (err)
+		return err;
+	thread_set_spaces(t, NULL, &cspace_obj_of(cs_cap->cp_obj)->co_cs);
+	return insert_new(arch_syscall_arg(tf, 0), &t->ko, CAP_R_CONTROL);
+}
+
+long sys_thread_start(struct trap_frame *tf)
+{
+	struct cap *cap;
+	struct thread *t;
+	struct user_regs regs = { 0 };
+	long err = own_cap(arch_syscall_arg(tf, 0), CAP_THREAD, CAP_R_CONTROL, &cap);
+
+	if (err)
+		return err;
+	t = container_of(cap->cp_obj, struct thread, ko);
+	if (t->state != THREAD_INACTIVE)
+		return -EINVAL;
+	regs.pc = arch_syscall_arg(tf, 1);
+	arch_user_frame_init(t->frame, regs.pc, arch_syscall_arg(tf, 2), arch_syscall_arg(tf, 3));
+	return thread_start(t);
+}
+
+static long thread_regs_target(struct trap_frame *tf, struct thread **out)
+{
+	struct cap *cap;
+	long err = own_cap(arch_syscall_arg(tf, 0), CAP_THREAD, CAP_R_CONTROL, &cap);
+
+	if (err)
+		return err;
+	*out = container_of(cap->cp_obj, struct thread, ko);
+	/* Only a thread that is not running and not in a syscall has stable registers. */
+	if ((*out)->state != THREAD_INACTIVE)
+		return -EBUSY;
+	return 0;
+}
+
+long sys_thread_read_regs(struct trap_frame *tf)
+{
+	struct user_regs regs;
+	struct thread *t;
+	long err = thread_regs_target(tf, &t);
+
+	if (err)
+		return err;
+	arch_regs_read(t->frame, &regs);
+	return copy_to_user(arch_syscall_arg(tf, 1), &regs, sizeof(regs));
+}
+
+long sys_thread_write_regs(struct trap_frame *tf)
+{
+	struct user_regs regs;
+	struct thread *t;
+	long err = thread_regs_target(tf, &t);
+
+	if (!err)
+		err = copy_from_user(&regs, arch_syscall_arg(tf, 1), sizeof(regs));
+	if (err)
+		return err;
+	arch_regs_write(t->frame, &regs);
+	return 0;
+}
+
+/* map_rights: the capability rights that mapping with @prot needs. */
+static long map_rights(unsigned long prot, uint32_t *rights, unsigned int *flags)
+{
+	if (!(prot & MAP_R) || (prot & ~(unsigned long)(MAP_R | MAP_W | MAP_X)) ||
+	    ((prot & MAP_W) && (prot & MAP_X)))
+		return -EINVAL;
+	*rights = CAP_R_MAP | CAP_R_READ | ((prot & MAP_W) ? CAP_R_WRITE : 0) |
+		  ((prot & MAP_X) ? CAP_R_EXEC : 0);
+	*flags = PT_READ | ((prot & MAP_W) ? PT_WRITE : 0) | ((prot & MAP_X) ? PT_EXEC : 0);
+	return 0;
+}
+
+long sys_map(struct trap_frame *tf)
+{
+	unsigned long va = arch_syscall_arg(tf, 1), pgoff = arch_syscall_arg(tf, 3);
+	unsigned long npages = arch_syscall_arg(tf, 4);
+	struct cap *as_cap, *fr_cap;
+	unsigned int flags;
+	uint32_t rights;
+	long err = map_rights(arch_syscall_arg(tf, 5), &rights, &flags);
+
+	if (err)
+		return err;
+	err = own_cap(arch_syscall_arg(tf, 0), CAP_ASPACE, CAP_R_MAP, &as_cap);
+	if (!err)
+		err = own_cap(arch_syscall_arg(tf, 2), CAP_ANY, rights, &fr_cap);
+	if (err)
+		return err;
+	if (fr_cap->cp_type != CAP_FRAMES && fr_cap->cp_type != CAP_MMIO)
+		return -ECAPTYPE;
+	if (fr_cap->cp_type == CAP_MMIO && (flags & PT_EXEC))
+		return -EINVAL;
+	if (!npages || npages > fr_cap->cp_range.npages ||
+	    pgoff > fr_cap->cp_range.npages - npages)
+		return -EINVAL;
+	if ((va & (PAGE_SIZE - 1)) || npages > ((unsigned long)-1 >> PAGE_SHIFT) ||
+	    !user_range_ok(va, npages << PAGE_SHIFT))
+		return -EINVAL;
+	return aspace_map(aspace_of(as_cap->cp_obj), va,
+			  fr_cap->cp_range.base + (pgoff << PAGE_SHIFT), npages, flags);
+}
+
+long sys_unmap(struct trap_frame *tf)
+{
+	unsigned long va = arch_syscall_arg(tf, 1), npages = arch_syscall_arg(tf, 2);
+	struct cap *as_cap;
+	long err = own_cap(arch_syscall_arg(tf, 0), CAP_ASPACE, CAP_R_MAP, &as_cap);
+
+	if (err)
+		return err;
+	if (!npages || (va & (PAGE_SIZE - 1)) || npages > ((unsigned long)-1 >> PAGE_SHIFT) ||
+	    !user_range_ok(va, npages << PAGE_SHIFT))
+		return -EINVAL;
+	return aspace_unmap(aspace_of(as_cap->cp_obj), va, npages);
+}
+
+long sys_cap_give(struct trap_frame *tf)
+{
+	struct cspace *own = thread_current()->cs;
+	struct cap *cs_cap;
+	long err = own_cap(arch_syscall_arg(tf, 1), CAP_CSPACE, CAP_R_CONTROL, &cs_cap);
+
+	if (err)
+		return err;
+	return cap_mint(own, arch_syscall_arg(tf, 0), &cspace_obj_of(cs_cap->cp_obj)->co_cs,
+			arch_syscall_arg(tf, 2), (uint32_t)arch_syscall_arg(tf, 3),
+			arch_syscall_arg(tf, 4));
+}
