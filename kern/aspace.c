@@ -110,11 +110,6 @@ int aspace_unmap(struct aspace *as, vaddr_t va, size_t npages)
 	return err;
 }
 
-void aspace_activate(struct aspace *as)
-{
-	arch_mmu_switch(as ? as->root : arch_kernel_pt()->root);
-}
-
 int aspace_user_page(struct aspace *as, vaddr_t va, bool write, void **kva)
 {
 	struct pt_leaf leaf;

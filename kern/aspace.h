@@ -11,6 +11,7 @@
 
 #include <pagoda/types.h>
 #include <vm/pt.h>
+#include <arch/mmu.h>
 #include <kern/cap.h>
 
 struct aspace {
@@ -54,6 +55,9 @@ int aspace_unmap(struct aspace *as, vaddr_t va, size_t npages);
 int aspace_user_page(struct aspace *as, vaddr_t va, bool write, void **kva);
 
 /* aspace_activate: switch the hart to @as (NULL: the kernel's own tables). */
-void aspace_activate(struct aspace *as);
+static inline void aspace_activate(struct aspace *as)
+{
+	arch_mmu_switch(as ? as->root : arch_kernel_pt()->root);
+}
 
 #endif

@@ -2,7 +2,7 @@
  * kern/sched.c: run queues and the switch (see sched.h).
  *
  * Invariants: the current thread is RUNNING and on no queue; a thread is on
- * runq[prio] iff it is RUNNABLE; bit p of runq_mask is set iff runq[p] is
+ * runq[prio] iff it is RUNNABLE; bit p of sched_runq_mask is set iff runq[p] is
  * not empty.
  */
 #include <pagoda/bitops.h>
@@ -20,7 +20,7 @@ static struct list_node runq[THREAD_PRIO_MAX + 1] = {
 	RQ_INIT(26), RQ_INIT(27), RQ_INIT(28), RQ_INIT(29), RQ_INIT(30), RQ_INIT(31),
 #undef RQ_INIT
 };
-static uint32_t runq_mask;
+uint32_t sched_runq_mask;	/* see sched.h */
 struct thread *sched_current;	/* the RUNNING thread */
 bool sched_need_resched;	/* the current thread should yield at the next chance */
 
@@ -39,7 +39,7 @@ static void rq_add(struct thread *t, bool front)
 		list_push_front(&runq[t->prio], &t->rq);
 	else
 		list_push_back(&runq[t->prio], &t->rq);
-	runq_mask |= 1u << t->prio;
+	sched_runq_mask |= 1u << t->prio;
 }
 
 void sched_enqueue(struct thread *t)
@@ -55,7 +55,7 @@ void sched_dequeue(struct thread *t)
 	ASSERT(t->state == THREAD_RUNNABLE && list_is_linked(&t->rq));
 	list_remove(&t->rq);
 	if (list_empty(&runq[t->prio]))
-		runq_mask &= ~(1u << t->prio);
+		sched_runq_mask &= ~(1u << t->prio);
 }
 
 static struct thread *pick_next(void)
@@ -63,9 +63,9 @@ static struct thread *pick_next(void)
 	unsigned int prio;
 	struct thread *t;
 
-	if (!runq_mask)
+	if (!sched_runq_mask)
 		return NULL;
-	prio = fls32(runq_mask);
+	prio = fls32(sched_runq_mask);
 	t = list_entry(list_first(&runq[prio]), struct thread, rq);
 	sched_dequeue(t);
 	return t;
@@ -118,7 +118,7 @@ void sched_switch_away(void)
 /* sched_best_prio: the highest priority among runnable threads, or -1. */
 int sched_best_prio(void)
 {
-	return runq_mask ? (int)fls32(runq_mask) : -1;
+	return sched_runq_mask ? (int)fls32(sched_runq_mask) : -1;
 }
 
 void sched_yield(void)
@@ -148,3 +148,10 @@ void sched_tick(void)
 		sched_need_resched = true;
 }
 
+
+void sched_resched(void)
+{
+	if (sched_current->doomed)
+		thread_exit(-EDEAD);
+	sched_yield();
+}

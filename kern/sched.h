@@ -27,6 +27,15 @@ void sched_yield(void);
 __noreturn void sched_switch_away(void);
 /* sched_best_prio: the highest priority among runnable threads, -1 if none. */
 int sched_best_prio(void);
+
+/* Bit p set iff a thread of priority p is runnable (kern/sched.c). */
+extern uint32_t sched_runq_mask;
+
+/* sched_someone_above: is a thread of priority above @prio runnable? */
+static inline bool sched_someone_above(unsigned int prio)
+{
+	return (sched_runq_mask >> prio) > 1;
+}
 /* sched_tick: clock interrupt: account the current slice. */
 void sched_tick(void);
 
@@ -34,11 +43,18 @@ void sched_tick(void);
 extern struct thread *sched_current;
 extern bool sched_need_resched;
 
-/* sched_preempt_point: yield if the slice ran out or a better thread waits. */
+/* sched_resched: the slow half of sched_preempt_point. */
+void sched_resched(void);
+
+/*
+ * sched_preempt_point: on the way back to user mode: yield if the slice
+ * ran out or a better thread waits; exit if the thread was doomed (its
+ * last reference went while it ran). Both raise sched_need_resched.
+ */
 static inline void sched_preempt_point(void)
 {
 	if (unlikely(sched_need_resched))
-		sched_yield();
+		sched_resched();
 }
 
 static inline struct thread *thread_current(void)

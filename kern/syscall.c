@@ -12,6 +12,7 @@
 #include <kern/cap.h>
 #include <kern/console.h>
 #include <kern/endpoint.h>
+#include <kern/fastpath.h>
 #include <kern/ipc.h>
 #include <kern/kalloc.h>
 #include <kern/sched.h>
@@ -250,13 +251,21 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 struct trap_frame *syscall_entry(struct trap_frame *tf)
 {
 	unsigned long nr = arch_syscall_nr(tf);
+	struct trap_frame *next;
 	long ret = -ENOSYS;
 
+	if (nr == SYS_CALL) {
+		next = fastpath_call(tf);
+		if (likely(next))
+			return next;
+	} else if (nr == SYS_REPLY_RECV) {
+		next = fastpath_reply_recv(tf);
+		if (likely(next))
+			return next;
+	}
 	if (likely(nr < SYS_COUNT))
 		ret = syscall_table[nr](tf);
 	arch_syscall_set_ret(tf, ret);
-	if (unlikely(thread_current()->doomed))
-		thread_exit(-EDEAD);
 	sched_preempt_point();
 	return thread_current()->frame;
 }

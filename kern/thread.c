@@ -41,7 +41,7 @@ void thread_init_boot(void)
  * resumes after blocking in IPC. Its kernel stack is empty: everything is
  * in its frame (the waker stored the result there).
  */
-static void resume_to_user(void *arg)
+void thread_resume_to_user(void *arg)
 {
 	struct thread *t = arg;
 
@@ -51,10 +51,6 @@ static void resume_to_user(void *arg)
 	arch_user_return(t->frame);
 }
 
-void thread_block_continuation(struct thread *t)
-{
-	arch_context_init(&t->ctx, (uintptr_t)t->frame & ~(uintptr_t)15, resume_to_user, t);
-}
 
 static void thread_free(struct thread *t)
 {
@@ -100,8 +96,11 @@ static void thread_obj_destroy(struct kobj *ko)
 	struct thread *t = container_of(ko, struct thread, ko);
 
 	t->orphan = true;
-	if (t == thread_current())
-		t->doomed = true;	/* exits at the end of its syscall, then is reaped */
+	if (t == thread_current()) {
+		/* Exits at the end of its syscall (sched_preempt_point), then is reaped. */
+		t->doomed = true;
+		sched_need_resched = true;
+	}
 	else if (t->state != THREAD_DEAD)
 		thread_kill(t);		/* reaped (and freed) at once */
 	else if (t->reaped)

@@ -96,7 +96,12 @@ int thread_create_user(struct aspace *as, const char *name, uintptr_t pc, uintpt
  * frame the next time it is switched to (used when it blocks in IPC: its
  * kernel stack keeps nothing).
  */
-void thread_block_continuation(struct thread *t);
+void thread_resume_to_user(void *arg);
+
+static inline void thread_block_continuation(struct thread *t)
+{
+	arch_context_init(&t->ctx, (uintptr_t)t->frame & ~(uintptr_t)15, thread_resume_to_user, t);
+}
 
 /* thread_start: make an INACTIVE thread runnable. -EINVAL in any other state. */
 int thread_start(struct thread *t);

@@ -33,7 +33,7 @@ enum cpio_field {
 
 #define CPIO_MAGIC_LEN 6
 #define CPIO_FIELD_LEN 8
-#define CPIO_TRAILER "TRAILER!!!"
+#define CPIO_TRAILER   "TRAILER!!!"
 
 STATIC_ASSERT(CPIO_MAGIC_LEN + CPIO_NFIELDS * CPIO_FIELD_LEN == CPIO_HEADER_LEN);
 
@@ -170,8 +170,8 @@ int cpio_next(const void *archive, size_t size, size_t *offset, struct cpio_entr
 		return -EINVAL;
 	}
 	name = (const char *)a + off + CPIO_HEADER_LEN;
-	if (f[CPIO_NAMESIZE] == sizeof(CPIO_TRAILER) && !memcmp(name, CPIO_TRAILER,
-								  sizeof(CPIO_TRAILER)))
+	if (f[CPIO_NAMESIZE] == sizeof(CPIO_TRAILER) &&
+	    !memcmp(name, CPIO_TRAILER, sizeof(CPIO_TRAILER)))
 		return -ENOENT;
 	name = cpio_strip(name);
 	out->name = name;

@@ -31,19 +31,32 @@ STATIC_ASSERT(offsetof(struct elf64_phdr, p_offset) == 8);
 STATIC_ASSERT(offsetof(struct elf64_phdr, p_align) == 48);
 
 static const char *const elf_reject_names[ELF_REJ_COUNT] = {
-	[ELF_OK] = "ok",		[ELF_REJ_RULES] = "rules",
-	[ELF_REJ_SHORT] = "short",	[ELF_REJ_MAGIC] = "magic",
-	[ELF_REJ_CLASS] = "class",	[ELF_REJ_DATA] = "data",
-	[ELF_REJ_VERSION] = "version",	[ELF_REJ_OSABI] = "osabi",
-	[ELF_REJ_TYPE] = "type",	[ELF_REJ_MACHINE] = "machine",
-	[ELF_REJ_HDRSIZE] = "hdrsize",	[ELF_REJ_PHTAB] = "phtab",
-	[ELF_REJ_PHNUM] = "phnum",	[ELF_REJ_DYNAMIC] = "dynamic",
-	[ELF_REJ_FLAGS] = "flags",	[ELF_REJ_WX] = "wx",
-	[ELF_REJ_ALIGN] = "align",	[ELF_REJ_FILESZ] = "filesz",
-	[ELF_REJ_FILE] = "file",	[ELF_REJ_RANGE] = "range",
-	[ELF_REJ_CONGRUENT] = "congruent", [ELF_REJ_ORDER] = "order",
-	[ELF_REJ_OVERLAP] = "overlap",	[ELF_REJ_NSEGS] = "nsegs",
-	[ELF_REJ_NOLOAD] = "noload",	[ELF_REJ_ENTRY] = "entry",
+	[ELF_OK] = "ok",
+	[ELF_REJ_RULES] = "rules",
+	[ELF_REJ_SHORT] = "short",
+	[ELF_REJ_MAGIC] = "magic",
+	[ELF_REJ_CLASS] = "class",
+	[ELF_REJ_DATA] = "data",
+	[ELF_REJ_VERSION] = "version",
+	[ELF_REJ_OSABI] = "osabi",
+	[ELF_REJ_TYPE] = "type",
+	[ELF_REJ_MACHINE] = "machine",
+	[ELF_REJ_HDRSIZE] = "hdrsize",
+	[ELF_REJ_PHTAB] = "phtab",
+	[ELF_REJ_PHNUM] = "phnum",
+	[ELF_REJ_DYNAMIC] = "dynamic",
+	[ELF_REJ_FLAGS] = "flags",
+	[ELF_REJ_WX] = "wx",
+	[ELF_REJ_ALIGN] = "align",
+	[ELF_REJ_FILESZ] = "filesz",
+	[ELF_REJ_FILE] = "file",
+	[ELF_REJ_RANGE] = "range",
+	[ELF_REJ_CONGRUENT] = "congruent",
+	[ELF_REJ_ORDER] = "order",
+	[ELF_REJ_OVERLAP] = "overlap",
+	[ELF_REJ_NSEGS] = "nsegs",
+	[ELF_REJ_NOLOAD] = "noload",
+	[ELF_REJ_ENTRY] = "entry",
 };
 
 const char *elf_reject_name(enum elf_reject why)
@@ -86,8 +99,7 @@ static uint64_t elf_le(const uint8_t *p, unsigned int nbytes)
 	return v;
 }
 
-#define ELF_FIELD(p, type, field)                                              \
-	elf_le((p) + offsetof(type, field), sizeof(((type *)0)->field))
+#define ELF_FIELD(p, type, field) elf_le((p) + offsetof(type, field), sizeof(((type *)0)->field))
 
 /* elf_read_ehdr: decode the ELF header at @p (ELF_EHDR_SIZE readable bytes). */
 static void elf_read_ehdr(const uint8_t *p, struct elf64_ehdr *eh)
@@ -139,8 +151,8 @@ static int elf_check_ident(struct elf_ctx *c, const struct elf64_ehdr *eh)
 	const uint8_t *id = eh->e_ident;
 
 	if (id[0] != 0x7f || id[1] != 'E' || id[2] != 'L' || id[3] != 'F')
-		return elf_refuse(c, ELF_REJ_MAGIC, "bad magic %02x %02x %02x %02x", id[0],
-				  id[1], id[2], id[3]);
+		return elf_refuse(c, ELF_REJ_MAGIC, "bad magic %02x %02x %02x %02x", id[0], id[1],
+				  id[2], id[3]);
 	if (id[EI_CLASS] != ELFCLASS64)
 		return elf_refuse(c, ELF_REJ_CLASS, "class %u, not ELFCLASS64", id[EI_CLASS]);
 	if (id[EI_DATA] != ELFDATA2LSB)
@@ -175,14 +187,12 @@ static int elf_check_ehdr(struct elf_ctx *c, const struct elf64_ehdr *eh)
 		return elf_refuse(c, ELF_REJ_HDRSIZE, "header sizes %u/%u/%u, need 64/56/64",
 				  eh->e_ehsize, eh->e_phentsize, eh->e_shentsize);
 	if (eh->e_phnum == 0 || eh->e_phnum > ELF_MAX_PHDRS)
-		return elf_refuse(c, ELF_REJ_PHNUM, "%u program headers, need 1..%u",
-				  eh->e_phnum, ELF_MAX_PHDRS);
-	if (eh->e_phoff < ELF_EHDR_SIZE || eh->e_phoff > c->size ||
-	    tab_len > c->size - eh->e_phoff)
-		return elf_refuse(c, ELF_REJ_PHTAB,
-				  "program headers [%#llx, +%#llx) outside [64, %#zx)",
-				  (unsigned long long)eh->e_phoff, (unsigned long long)tab_len,
-				  c->size);
+		return elf_refuse(c, ELF_REJ_PHNUM, "%u program headers, need 1..%u", eh->e_phnum,
+				  ELF_MAX_PHDRS);
+	if (eh->e_phoff < ELF_EHDR_SIZE || eh->e_phoff > c->size || tab_len > c->size - eh->e_phoff)
+		return elf_refuse(
+			c, ELF_REJ_PHTAB, "program headers [%#llx, +%#llx) outside [64, %#zx)",
+			(unsigned long long)eh->e_phoff, (unsigned long long)tab_len, c->size);
 	return 0;
 }
 
@@ -197,16 +207,16 @@ static int elf_check_load_file(struct elf_ctx *c, unsigned int i, const struct e
 		return elf_refuse(c, ELF_REJ_FLAGS, "phdr %u: writable but not readable", i);
 	if (ph->p_align > 1 &&
 	    (!elf_is_pow2(ph->p_align) || ((ph->p_vaddr - ph->p_offset) & (ph->p_align - 1))))
-		return elf_refuse(c, ELF_REJ_ALIGN, "phdr %u: p_align %#llx bad for %#llx/%#llx",
-				  i, (unsigned long long)ph->p_align,
-				  (unsigned long long)ph->p_vaddr, (unsigned long long)ph->p_offset);
+		return elf_refuse(c, ELF_REJ_ALIGN, "phdr %u: p_align %#llx bad for %#llx/%#llx", i,
+				  (unsigned long long)ph->p_align, (unsigned long long)ph->p_vaddr,
+				  (unsigned long long)ph->p_offset);
 	if (ph->p_filesz > ph->p_memsz)
 		return elf_refuse(c, ELF_REJ_FILESZ, "phdr %u: filesz %#llx > memsz %#llx", i,
 				  (unsigned long long)ph->p_filesz,
 				  (unsigned long long)ph->p_memsz);
 	if (ph->p_offset > c->size || ph->p_filesz > c->size - ph->p_offset)
-		return elf_refuse(c, ELF_REJ_FILE, "phdr %u: bytes [%#llx, +%#llx) outside %#zx",
-				  i, (unsigned long long)ph->p_offset,
+		return elf_refuse(c, ELF_REJ_FILE, "phdr %u: bytes [%#llx, +%#llx) outside %#zx", i,
+				  (unsigned long long)ph->p_offset,
 				  (unsigned long long)ph->p_filesz, c->size);
 	return 0;
 }
@@ -218,10 +228,10 @@ static int elf_check_load_mem(struct elf_ctx *c, unsigned int i, const struct el
 
 	if (ph->p_vaddr > UINT64_MAX - ph->p_memsz || ph->p_vaddr < r->va_min ||
 	    ph->p_vaddr + ph->p_memsz > r->va_max)
-		return elf_refuse(c, ELF_REJ_RANGE, "phdr %u: [%#llx, +%#llx) outside [%#llx, %#llx)",
-				  i, (unsigned long long)ph->p_vaddr,
-				  (unsigned long long)ph->p_memsz, (unsigned long long)r->va_min,
-				  (unsigned long long)r->va_max);
+		return elf_refuse(c, ELF_REJ_RANGE,
+				  "phdr %u: [%#llx, +%#llx) outside [%#llx, %#llx)", i,
+				  (unsigned long long)ph->p_vaddr, (unsigned long long)ph->p_memsz,
+				  (unsigned long long)r->va_min, (unsigned long long)r->va_max);
 	if ((ph->p_vaddr - ph->p_offset) & (r->page_size - 1))
 		return elf_refuse(c, ELF_REJ_CONGRUENT,
 				  "phdr %u: vaddr %#llx and offset %#llx differ modulo %#llx", i,
@@ -262,8 +272,8 @@ static int elf_add_load(struct elf_ctx *c, unsigned int i, const struct elf64_ph
 	s->memsz = ph->p_memsz;
 	s->offset = ph->p_offset;
 	s->filesz = ph->p_filesz;
-	s->prot = ((ph->p_flags & PF_R) ? ELF_PROT_R : 0) | ((ph->p_flags & PF_W) ? ELF_PROT_W : 0) |
-		  ((ph->p_flags & PF_X) ? ELF_PROT_X : 0);
+	s->prot = ((ph->p_flags & PF_R) ? ELF_PROT_R : 0) |
+		  ((ph->p_flags & PF_W) ? ELF_PROT_W : 0) | ((ph->p_flags & PF_X) ? ELF_PROT_X : 0);
 	return 0;
 }
 
@@ -310,10 +320,9 @@ static bool elf_find_exec(const struct elf_image *img, vaddr_t addr)
 	return false;
 }
 
-int elf_parse(const void *image, size_t size, const struct elf_rules *rules,
-	      struct elf_image *out)
+int elf_parse(const void *image, size_t size, const struct elf_rules *rules, struct elf_image *out)
 {
-	struct elf_ctx c = { .img = image, .size = size, .rules = rules, .out = out };
+	struct elf_ctx c = {.img = image, .size = size, .rules = rules, .out = out};
 	struct elf64_ehdr eh;
 	enum elf_reject why;
 	int err;

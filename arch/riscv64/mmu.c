@@ -156,9 +156,3 @@ int arch_mmu_init(const struct boot_info *bi)
 	arch_mmu_switch(root);
 	return 0;
 }
-
-void arch_mmu_switch(paddr_t root)
-{
-	csr_write(satp, (8ul << SATP_MODE_SHIFT) | (root >> PAGE_SHIFT));
-	__asm__ volatile("sfence.vma" ::: "memory");
-}

@@ -4,19 +4,6 @@
 #include <arch/thread.h>
 #include "csr.h"
 
-extern char arch_thread_start[];
-
-void arch_context_init(struct arch_context *ctx, uintptr_t stack_top, void (*entry)(void *arg),
-		       void *arg)
-{
-	/* The other callee-saved registers are garbage a fresh start never reads. */
-	ctx->ra = (uintptr_t)arch_thread_start;
-	ctx->s[0] = 0;			/* fp: ends backtraces */
-	ctx->sp = stack_top;
-	ctx->s[1] = (uintptr_t)entry;	/* s1: see arch_thread_start */
-	ctx->s[2] = (uintptr_t)arg;	/* s2 */
-}
-
 void arch_user_frame_init(struct trap_frame *tf, uintptr_t pc, uintptr_t sp, uintptr_t arg0)
 {
 	memset(tf, 0, sizeof(*tf));

@@ -49,7 +49,12 @@ const struct pt_ctx *arch_kernel_pt(void);
  * root shares the kernel half, see pt_share_kernel_half()). No ASIDs yet:
  * the switch flushes the whole TLB.
  */
-void arch_mmu_switch(paddr_t root);
+static inline void arch_mmu_switch(paddr_t root)
+{
+	unsigned long satp = (8ul << 60) | (root >> PAGE_SHIFT);	/* Sv39 */
+
+	__asm__ volatile("csrw satp, %0\n\tsfence.vma" ::"r"(satp) : "memory");
+}
 
 /* arch_tlb_flush_page: forget cached translations of @va in the current space. */
 static inline void arch_tlb_flush_page(vaddr_t va)

@@ -24,13 +24,24 @@ struct arch_context {
 /* arch_context_switch: save the current thread into @from, resume @to. */
 void arch_context_switch(struct arch_context *from, struct arch_context *to);
 
+/* First code of a new context: calls s1(s2) (arch/riscv64/switch.S). */
+void arch_thread_start(void);
+
 /*
  * arch_context_init: prepare @ctx so that switching to it runs
  * @entry(@arg) on the stack ending at @stack_top (16-byte aligned). @entry
- * must not return.
+ * must not return. The other callee-saved registers stay garbage: a fresh
+ * start never reads them.
  */
-void arch_context_init(struct arch_context *ctx, uintptr_t stack_top, void (*entry)(void *arg),
-		       void *arg);
+static inline void arch_context_init(struct arch_context *ctx, uintptr_t stack_top,
+				     void (*entry)(void *arg), void *arg)
+{
+	ctx->ra = (uintptr_t)arch_thread_start;
+	ctx->sp = stack_top;
+	ctx->s[0] = 0;			/* fp: ends backtraces */
+	ctx->s[1] = (uintptr_t)entry;	/* see arch_thread_start */
+	ctx->s[2] = (uintptr_t)arg;
+}
 
 /* arch_user_frame_init: a fresh user register state: pc, sp, first argument. */
 void arch_user_frame_init(struct trap_frame *tf, uintptr_t pc, uintptr_t sp, uintptr_t arg0);
