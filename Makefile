@@ -221,8 +221,11 @@ $(UBUILD)/bin/%: $$(call user_objs,$$*) $(UBUILD)/ulib.a $(USER_LD)
 	$(Q)$(LD) $(ARCH_LDFLAGS) $(ARCH_USER_LDFLAGS) -T $(USER_LD) -o $@ $(USER_CRT0) \
 		$(filter %.o,$^) $(UBUILD)/ulib.a
 
+# bad_elf: a truncated program, which every loader must refuse (tests).
 $(INITRD): $(USER_BINS)
-	$(Q)cd $(UBUILD)/bin && printf '%s\n' $(USER_PROGS) | cpio -o -H newc --quiet > $(CURDIR)/$@
+	$(Q)head -c 300 $(UBUILD)/bin/utest_basic > $(UBUILD)/bin/bad_elf
+	$(Q)cd $(UBUILD)/bin && printf '%s\n' $(USER_PROGS) bad_elf | \
+		cpio -o -H newc --quiet > $(CURDIR)/$@
 
 user: $(INITRD)
 kernel: $(INITRD)

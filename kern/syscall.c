@@ -246,6 +246,7 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 	[SYS_CAP_GIVE] = sys_cap_give,
 	[SYS_THREAD_READ_REGS] = sys_thread_read_regs,
 	[SYS_THREAD_WRITE_REGS] = sys_thread_write_regs,
+	[SYS_THREAD_WAIT] = sys_thread_wait,
 };
 
 struct trap_frame *syscall_entry(struct trap_frame *tf)

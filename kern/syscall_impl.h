@@ -17,5 +17,6 @@ long sys_thread_write_regs(struct trap_frame *tf);
 long sys_map(struct trap_frame *tf);
 long sys_unmap(struct trap_frame *tf);
 long sys_cap_give(struct trap_frame *tf);
+long sys_thread_wait(struct trap_frame *tf);
 
 #endif

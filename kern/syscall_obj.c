@@ -162,11 +162,13 @@ long sys_map(struct trap_frame *tf)
 		return err;
 	err = own_cap(arch_syscall_arg(tf, 0), CAP_ASPACE, CAP_R_MAP, &as_cap);
 	if (!err)
-		err = own_cap(arch_syscall_arg(tf, 2), CAP_ANY, rights, &fr_cap);
+		err = own_cap(arch_syscall_arg(tf, 2), CAP_ANY, 0, &fr_cap);
 	if (err)
 		return err;
 	if (fr_cap->cp_type != CAP_FRAMES && fr_cap->cp_type != CAP_MMIO)
 		return -ECAPTYPE;
+	if ((fr_cap->cp_rights & rights) != rights)
+		return -EPERM;
 	if (fr_cap->cp_type == CAP_MMIO && (flags & PT_EXEC))
 		return -EINVAL;
 	if (!npages || npages > fr_cap->cp_range.npages ||
@@ -204,4 +206,14 @@ long sys_cap_give(struct trap_frame *tf)
 	return cap_mint(own, arch_syscall_arg(tf, 0), &cspace_obj_of(cs_cap->cp_obj)->co_cs,
 			arch_syscall_arg(tf, 2), (uint32_t)arch_syscall_arg(tf, 3),
 			arch_syscall_arg(tf, 4));
+}
+
+long sys_thread_wait(struct trap_frame *tf)
+{
+	struct cap *cap;
+	long err = own_cap(arch_syscall_arg(tf, 0), CAP_THREAD, 0, &cap);
+
+	if (err)
+		return err;
+	return thread_wait(container_of(cap->cp_obj, struct thread, ko));
 }

@@ -30,6 +30,8 @@ static void set_name(struct thread *t, const char *name)
 void thread_init_boot(void)
 {
 	list_node_init(&boot_thread.rq);
+	list_node_init(&boot_thread.ipc_link);
+	list_init(&boot_thread.exit_waiters);
 	boot_thread.prio = THREAD_PRIO_DEFAULT;
 	boot_thread.id = next_thread_id++;
 	set_name(&boot_thread, "boot");
@@ -82,12 +84,35 @@ void thread_reap(void)
 	}
 }
 
-/* mark_dead: @t leaves every queue and becomes DEAD with @code. */
+/* mark_dead: @t leaves every queue and becomes DEAD with @code; its waiters wake. */
 static void mark_dead(struct thread *t, long code)
 {
 	ipc_thread_gone(t);
 	t->exit_code = code;
 	t->state = THREAD_DEAD;
+	while (!list_empty(&t->exit_waiters)) {
+		struct thread *w = list_entry(list_pop_front(&t->exit_waiters), struct thread,
+					      ipc_link);
+
+		arch_syscall_set_ret(w->frame, code);
+		w->ipc_wait = IPC_NONE;
+		sched_enqueue(w);
+	}
+}
+
+long thread_wait(struct thread *t)
+{
+	struct thread *self = thread_current();
+
+	if (t == self)
+		return -EDEADLK;
+	if (t->state == THREAD_DEAD)
+		return t->exit_code;
+	list_push_back(&t->exit_waiters, &self->ipc_link);
+	self->ipc_wait = IPC_JOIN;
+	self->state = THREAD_BLOCKED;
+	thread_block_continuation(self);
+	sched_switch_away();
 }
 
 /* The last reference to a thread went. */
@@ -131,6 +156,7 @@ int thread_create_user(struct aspace *as, const char *name, uintptr_t pc, uintpt
 	kobj_init(&t->ko, CAP_THREAD, &thread_obj_ops);
 	list_node_init(&t->rq);
 	list_node_init(&t->ipc_link);
+	list_init(&t->exit_waiters);
 	t->prio = prio;
 	t->state = THREAD_INACTIVE;
 	t->id = next_thread_id++;

@@ -42,6 +42,7 @@ enum ipc_wait {
 	IPC_CALL,	/* the same, then IPC_REPLY once received */
 	IPC_RECV,	/* queued on ipc_ep's receivers */
 	IPC_REPLY,	/* called reply_from, waits for its reply */
+	IPC_JOIN,	/* waits for another thread to end (on its exit_waiters) */
 };
 
 enum thread_state {
@@ -79,6 +80,7 @@ struct thread {
 	bool reaped;			/* DEAD and its stack and references released */
 	bool orphan;			/* no reference left: free once reaped */
 	struct thread *zombie_next;	/* on the list of DEAD threads to reap */
+	struct list_node exit_waiters;	/* threads in IPC_JOIN on this one (ipc_link) */
 	uint64_t id;
 	char name[THREAD_NAME_LEN];
 };
@@ -108,6 +110,12 @@ int thread_start(struct thread *t);
 
 /* thread_exit: end the current thread with @code; never returns. */
 __noreturn void thread_exit(long code);
+
+/*
+ * thread_wait: the current thread waits until @t is DEAD; returns its exit
+ * code (at once if it is already dead). -EDEADLK for itself.
+ */
+long thread_wait(struct thread *t);
 
 /* thread_kill: end @t (not current) wherever it is; its exit code is -EDEAD. */
 void thread_kill(struct thread *t);

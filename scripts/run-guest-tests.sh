@@ -29,6 +29,10 @@ for cfg in "$@"; do
 	}
 	boot_qemu ktest "$log"
 	scripts/ktap.py check --name "$name" --rc "$?" --log "$log" --out build/results || status=1
+	# The kernel-core suite, run by the root task itself.
+	boot_qemu init=utest_root "${log%.log}-root.log"
+	scripts/ktap.py check --name "$name:root-task" --rc "$?" --log "${log%.log}-root.log" \
+		--out build/results || status=1
 	# A deliberate unprotected bad access: the trap report must appear and
 	# QEMU must exit with a failing status.
 	boot_qemu ktest=crash "${log%.log}-crash.log"

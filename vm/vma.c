@@ -282,17 +282,17 @@ struct vma *vma_find(struct mm *mm, vaddr_t addr)
 		if (cache->start <= addr || !prev || prev->end <= addr)
 			return cache;
 	}
+	/*
+	 * A lower-bound descent on end, written so that the compiler can use
+	 * conditional moves: the direction at each level is random, and a
+	 * mispredicted branch per level would cost more than the loads.
+	 */
 	while (n) {
 		struct vma *v = rb_entry(n, struct vma, rb);
+		bool left = v->end > addr;
 
-		if (v->end > addr) {
-			best = v;
-			if (v->start <= addr)
-				break;
-			n = n->rb_left;
-		} else {
-			n = n->rb_right;
-		}
+		best = left ? v : best;
+		n = left ? n->rb_left : n->rb_right;
 	}
 	if (best)
 		mm->cache = best;

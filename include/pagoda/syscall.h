@@ -34,7 +34,8 @@
 #define SYS_CAP_GIVE		24	/* (src, cspace, dst, rights mask, badge) */
 #define SYS_THREAD_READ_REGS	25	/* (thread, buf): struct user_regs out */
 #define SYS_THREAD_WRITE_REGS	26	/* (thread, buf): struct user_regs in */
-#define SYS_COUNT		27
+#define SYS_THREAD_WAIT		27	/* (thread) -> its exit code, once it ends */
+#define SYS_COUNT		28
 
 /*
  * A thread's user registers for SYS_THREAD_READ_REGS/WRITE_REGS: the pc and

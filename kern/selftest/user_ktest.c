@@ -52,3 +52,12 @@ KTEST(loader_refuses_missing_program)
 
 	KT_CHECK(loader_load("no_such_program", THREAD_PRIO_DEFAULT, &prog) == -ENOENT);
 }
+
+KTEST(loader_refuses_malformed_elf)
+{
+	struct user_program prog;
+	size_t before = frame_pool_free_count(&kernel_frames);
+
+	KT_CHECK(loader_load("bad_elf", THREAD_PRIO_DEFAULT, &prog) == -ENOEXEC);
+	KT_CHECK(frame_pool_free_count(&kernel_frames) == before, "nothing allocated");
+}

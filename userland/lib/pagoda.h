@@ -99,6 +99,12 @@ static inline long unmap(long aspace, unsigned long va, unsigned long npages)
 	return syscall_raw(SYS_UNMAP, aspace, (long)va, (long)npages, 0, 0, 0);
 }
 
+/* thread_wait: block until the thread ends; its exit code. */
+static inline long thread_wait(long thread)
+{
+	return syscall2(SYS_THREAD_WAIT, thread, 0);
+}
+
 /* cap_give: mint @src into slot @dst of the CSpace @cspace (badge 0: keep). */
 static inline long cap_give(long src, long cspace, long dst, unsigned long rights,
 			    unsigned long badge)

@@ -148,6 +148,7 @@ int spawn(const char *name, unsigned int prio, struct child *c)
 		.va_min = ri->user_min,
 		.va_max = ri->user_top - 16 * ri->page_size,
 		.page_size = ri->page_size,
+		.quiet = true,	/* the caller gets -ENOEXEC and decides what to say */
 	};
 	struct cpio_entry file;
 	struct elf_image img;

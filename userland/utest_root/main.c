@@ -1,0 +1,201 @@
+/*
+ * userland/utest_root: the kernel-core test suite, run as the root task
+ * (make test boots it with init=utest_root). It builds processes itself
+ * from the capabilities the kernel gave it and reports KTAP.
+ */
+#include <lib/ktap.h>
+#include <lib/string.h>
+#include <pagoda.h>
+#include <spawn.h>
+
+#define CHECK(cond, ...)                                                       \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			ktap_diag("%s:%d: %s", __FILE__, __LINE__, #cond);     \
+			ktap_diag(" " __VA_ARGS__);                            \
+			failed++;                                              \
+		}                                                              \
+	} while (0)
+
+#define SCRATCH_TEST_VA 0x1e00000000ul
+
+static int failed;
+
+static void out(const char *s)
+{
+	sys_debug_write(s, strlen(s));
+}
+
+/* run_child: spawn @name with @arg, wait for it; its exit code, or a spawn error. */
+static long run_child(const char *name, unsigned long arg)
+{
+	struct child c;
+	long err = spawn(name, THREAD_PRIO_DEFAULT_USER, &c);
+
+	if (!err)
+		err = thread_start(c.thread, c.entry, c.stack_top, arg);
+	return err ? err : thread_wait(c.thread);
+}
+
+static void test_root_info(void)
+{
+	const struct root_info *ri = root_info();
+	unsigned long ram = 0;
+
+	CHECK(ri->archive_size > 0);
+	CHECK(ri->page_size == 4096);
+	for (unsigned long i = 0; i < ri->nregions; i++)
+		if (ri->regions[i].kind == ROOT_REGION_RAM)
+			ram += ri->regions[i].npages;
+	CHECK(ram > 1024, "only %lu pages of RAM", ram);
+}
+
+/* IPC between two processes built here, with capabilities given by cap_give. */
+static void test_spawned_ipc_pair(void)
+{
+	struct child srv, cli;
+	long ep = slot_alloc(), gift = slot_alloc();
+
+	CHECK(spawn("utest_ipc_server", THREAD_PRIO_DEFAULT_USER, &srv) == 0);
+	CHECK(spawn("utest_ipc_client", THREAD_PRIO_DEFAULT_USER, &cli) == 0);
+	CHECK(endpoint_create(ep) == 0 && endpoint_create(gift) == 0);
+	CHECK(cap_give(ep, srv.cspace, 1, CAP_R_SEND | CAP_R_RECV | CAP_R_GRANT, 0) == 0);
+	CHECK(cap_give(ep, cli.cspace, 1, CAP_R_SEND | CAP_R_GRANT, 42) == 0);
+	CHECK(cap_give(ep, cli.cspace, 2, CAP_R_SEND, 7) == 0);
+	CHECK(cap_give(gift, cli.cspace, 3, CAP_R_ALL, 0) == 0);
+	CHECK(cap_give(ep, cli.cspace, 2, CAP_R_SEND, 0) == -EEXIST);
+	CHECK(thread_start(srv.thread, srv.entry, srv.stack_top, 0) == 0);
+	CHECK(thread_start(cli.thread, cli.entry, cli.stack_top, 0) == 0);
+	CHECK(thread_start(cli.thread, cli.entry, cli.stack_top, 0) == -EINVAL, "started twice");
+	CHECK(thread_wait(cli.thread) == 0, "client failures");
+	CHECK(thread_wait(srv.thread) == 0, "server failures");
+	CHECK(thread_wait(srv.thread) == 0, "waiting on a dead thread");
+}
+
+static void test_map_rules(void)
+{
+	long region, as = slot_alloc();
+	unsigned long pgoff;
+	volatile unsigned long *p = (volatile unsigned long *)SCRATCH_TEST_VA;
+
+	CHECK(page_alloc(&region, &pgoff) == 0);
+	CHECK(map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA + 8, region, pgoff, 1, MAP_R) == -EINVAL);
+	CHECK(map(ROOT_SLOT_ASPACE, 0xffffffff80200000ul, region, pgoff, 1, MAP_R) == -EINVAL);
+	CHECK(map(ROOT_SLOT_ASPACE, 0, region, pgoff, 1, MAP_R) == -EINVAL, "page 0");
+	CHECK(map(ROOT_SLOT_ASPACE, root_info()->user_top - 4096, region, pgoff, 2, MAP_R) ==
+	      -EINVAL, "past the top");
+	CHECK(map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, region, pgoff, 0, MAP_R) == -EINVAL);
+	CHECK(map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, region, ~0ul, 1, MAP_R) == -EINVAL);
+	CHECK(map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, region, pgoff, 1, MAP_W) == -EINVAL);
+	CHECK(map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, region, pgoff, 1, MAP_R | MAP_W | MAP_X) ==
+	      -EINVAL, "W+X");
+	CHECK(map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, region, pgoff, 1, 0x10 | MAP_R) == -EINVAL);
+	CHECK(map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, ROOT_SLOT_THREAD, 0, 1, MAP_R) == -ECAPTYPE);
+	CHECK(map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, ROOT_SLOT_ARCHIVE, 0, 1, MAP_R | MAP_W) ==
+	      -EPERM, "the archive is read-only");
+	CHECK(map(ROOT_SLOT_THREAD, SCRATCH_TEST_VA, region, pgoff, 1, MAP_R) == -ECAPTYPE);
+	CHECK(map(4000, SCRATCH_TEST_VA, region, pgoff, 1, MAP_R) == -EBADF);
+	CHECK(map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, region, pgoff, 1, MAP_R | MAP_W) == 0);
+	CHECK(map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, region, pgoff, 1, MAP_R) == -EEXIST);
+	p[0] = 0x1234;
+	p[511] = 0x5678;
+	CHECK(p[0] == 0x1234 && p[511] == 0x5678);
+	CHECK(unmap(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, 1) == 0);
+	CHECK(unmap(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, 0) == -EINVAL);
+	/* The data is in the frame, not the mapping: map it again elsewhere. */
+	CHECK(map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA + 4096, region, pgoff, 1, MAP_R) == 0);
+	CHECK(p[512] == 0x1234);
+	CHECK(unmap(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA + 4096, 1) == 0);
+	/* Page-table quota: 3 tables allow one leaf table; a second one is refused. */
+	CHECK(aspace_create(as, 0) == -EINVAL);
+	CHECK(aspace_create(as, 3) == 0);
+	CHECK(map(as, 0x400000, region, pgoff, 1, MAP_R) == 0);
+	CHECK(map(as, 0x401000, region, pgoff, 1, MAP_R) == 0, "same leaf table");
+	CHECK(map(as, 0x40000000, region, pgoff, 1, MAP_R) == -ENOMEM, "quota");
+	CHECK(map(as, 0x402000, region, pgoff, 1, MAP_R) == 0, "still usable");
+	CHECK(cap_delete(as) == 0);
+}
+
+static void test_thread_regs(void)
+{
+	long t = slot_alloc(), as = slot_alloc(), cs = slot_alloc();
+	struct user_regs in, back;
+
+	CHECK(aspace_create(as, 8) == 0 && cspace_create(cs, 16) == 0);
+	CHECK(cspace_create(slot_alloc(), 1) == -EINVAL);
+	CHECK(thread_create(t, cs, as, THREAD_PRIO_DEFAULT_USER + 1) == -EPERM, "priority");
+	CHECK(thread_create(t, as, cs, THREAD_PRIO_DEFAULT_USER) == -ECAPTYPE);
+	CHECK(thread_create(t, cs, as, THREAD_PRIO_DEFAULT_USER) == 0);
+	for (int i = 0; i < 32; i++)
+		in.gpr[i] = 0x1000u * (unsigned)i + 7;
+	in.pc = 0x400123;
+	CHECK(thread_write_regs(t, &in) == 0);
+	CHECK(thread_read_regs(t, &back) == 0);
+	CHECK(back.pc == in.pc && back.gpr[5] == in.gpr[5] && back.gpr[31] == in.gpr[31]);
+	CHECK(back.gpr[0] == 0, "x0 reads as 0");
+	CHECK(thread_read_regs(t, (struct user_regs *)8) == -EFAULT);
+	CHECK(thread_write_regs(t, (struct user_regs *)0xffffffff80200000ul) == -EFAULT);
+	CHECK(thread_read_regs(ROOT_SLOT_THREAD, &back) == -EBUSY, "a running thread");
+	CHECK(cap_delete(t) == 0 && cap_delete(as) == 0 && cap_delete(cs) == 0);
+}
+
+/* A thread that never yields must not starve another of the same priority. */
+static void test_preemption(void)
+{
+	struct child c;
+
+	CHECK(spawn("utest_spin", THREAD_PRIO_DEFAULT_USER, &c) == 0);
+	CHECK(thread_start(c.thread, c.entry, c.stack_top, 0) == 0);
+	for (int i = 0; i < 3; i++)
+		CHECK(sys_yield() == 0);	/* returns only if the spinner is preempted */
+	CHECK(cap_delete(c.thread) == 0, "killing the spinner");
+}
+
+static void test_bad_programs(void)
+{
+	CHECK(run_child("bad_elf", 0) == -ENOEXEC);
+	CHECK(run_child("no_such_program", 0) == -ENOENT);
+	CHECK(run_child("utest_fault", 0) == -EFAULT);
+	CHECK(run_child("utest_basic", 0) == 0);
+}
+
+static void test_random_syscalls(void)
+{
+	CHECK(run_child("utest_fuzz", 0x5eed1234) == 0);
+	CHECK(run_child("utest_fuzz", 0xdeadbeef) == 0);
+	/* The kernel is still healthy: a full IPC exchange works. */
+	test_spawned_ipc_pair();
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} tests[] = {
+	{ "root_info_describes_resources", test_root_info },
+	{ "ipc_between_spawned_processes", test_spawned_ipc_pair },
+	{ "map_checks_every_argument", test_map_rules },
+	{ "thread_registers_and_rights", test_thread_regs },
+	{ "preemption_of_a_spinning_thread", test_preemption },
+	{ "malformed_and_faulting_programs", test_bad_programs },
+	{ "random_syscalls_leave_kernel_healthy", test_random_syscalls },
+};
+
+int main(void)
+{
+	int nfailed;
+
+	ktap_start(out);
+	if (root_init()) {
+		ktap_plan(1);
+		ktap_result(false, "root_init");
+		return ktap_finish();
+	}
+	ktap_plan((int)(sizeof(tests) / sizeof(tests[0])));
+	for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		failed = 0;
+		tests[i].fn();
+		ktap_result(failed == 0, "%s", tests[i].name);
+	}
+	nfailed = ktap_finish();
+	return nfailed;
+}
