@@ -283,16 +283,17 @@ struct vma *vma_find(struct mm *mm, vaddr_t addr)
 			return cache;
 	}
 	/*
-	 * A lower-bound descent on end, written so that the compiler can use
-	 * conditional moves: the direction at each level is random, and a
-	 * mispredicted branch per level would cost more than the loads.
+	 * A lower-bound descent on end, without branches: the direction at
+	 * each level is as good as random, and a mispredicted branch per
+	 * level costs more than the loads. mask is all ones to go left.
 	 */
 	while (n) {
 		struct vma *v = rb_entry(n, struct vma, rb);
-		bool left = v->end > addr;
+		uintptr_t mask = (uintptr_t)0 - (uintptr_t)(v->end > addr);
 
-		best = left ? v : best;
-		n = left ? n->rb_left : n->rb_right;
+		best = (struct vma *)(((uintptr_t)v & mask) | ((uintptr_t)best & ~mask));
+		n = (struct rb_node *)(((uintptr_t)n->rb_left & mask) |
+				       ((uintptr_t)n->rb_right & ~mask));
 	}
 	if (best)
 		mm->cache = best;
