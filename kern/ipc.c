@@ -188,7 +188,7 @@ long ipc_reply(uint64_t info)
 void ipc_thread_gone(struct thread *t)
 {
 	if (t->ipc_wait == IPC_SEND || t->ipc_wait == IPC_CALL || t->ipc_wait == IPC_RECV ||
-	    t->ipc_wait == IPC_JOIN)
+	    t->ipc_wait == IPC_JOIN || t->ipc_wait == IPC_WAIT_NTFN)
 		list_remove(&t->ipc_link);
 	if (t->reply_to) {
 		struct thread *c = t->reply_to;

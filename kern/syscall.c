@@ -247,6 +247,10 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 	[SYS_THREAD_READ_REGS] = sys_thread_read_regs,
 	[SYS_THREAD_WRITE_REGS] = sys_thread_write_regs,
 	[SYS_THREAD_WAIT] = sys_thread_wait,
+	[SYS_NOTIFICATION_CREATE] = sys_notification_create,
+	[SYS_SIGNAL] = sys_signal,
+	[SYS_WAIT] = sys_wait,
+	[SYS_POLL] = sys_poll,
 };
 
 struct trap_frame *syscall_entry(struct trap_frame *tf)

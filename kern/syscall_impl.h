@@ -18,5 +18,9 @@ long sys_map(struct trap_frame *tf);
 long sys_unmap(struct trap_frame *tf);
 long sys_cap_give(struct trap_frame *tf);
 long sys_thread_wait(struct trap_frame *tf);
+long sys_notification_create(struct trap_frame *tf);
+long sys_signal(struct trap_frame *tf);
+long sys_wait(struct trap_frame *tf);
+long sys_poll(struct trap_frame *tf);
 
 #endif

@@ -10,6 +10,7 @@
 #include <arch/thread.h>
 #include <kern/aspace.h>
 #include <kern/cspace_obj.h>
+#include <kern/notification.h>
 #include <kern/syscall_impl.h>
 #include <kern/thread.h>
 #include <kern/sched.h>
@@ -216,4 +217,45 @@ long sys_thread_wait(struct trap_frame *tf)
 	if (err)
 		return err;
 	return thread_wait(container_of(cap->cp_obj, struct thread, ko));
+}
+
+long sys_notification_create(struct trap_frame *tf)
+{
+	struct notification *nt;
+	long err = notification_create(&nt);
+
+	if (err)
+		return err;
+	return insert_new(arch_syscall_arg(tf, 0), &nt->nt_ko, CAP_R_SEND | CAP_R_RECV);
+}
+
+long sys_signal(struct trap_frame *tf)
+{
+	struct cap *cap;
+	long err = own_cap(arch_syscall_arg(tf, 0), CAP_NOTIFICATION, CAP_R_SEND, &cap);
+
+	if (err)
+		return err;
+	notification_signal(notification_of(cap->cp_obj), cap->cp_badge ? cap->cp_badge : 1);
+	return 0;
+}
+
+static long wait_common(struct trap_frame *tf, bool block)
+{
+	struct cap *cap;
+	long err = own_cap(arch_syscall_arg(tf, 0), CAP_NOTIFICATION, CAP_R_RECV, &cap);
+
+	if (err)
+		return err;
+	return notification_wait(notification_of(cap->cp_obj), block);
+}
+
+long sys_wait(struct trap_frame *tf)
+{
+	return wait_common(tf, true);
+}
+
+long sys_poll(struct trap_frame *tf)
+{
+	return wait_common(tf, false);
 }

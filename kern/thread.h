@@ -43,6 +43,7 @@ enum ipc_wait {
 	IPC_RECV,	/* queued on ipc_ep's receivers */
 	IPC_REPLY,	/* called reply_from, waits for its reply */
 	IPC_JOIN,	/* waits for another thread to end (on its exit_waiters) */
+	IPC_WAIT_NTFN,	/* waits on a notification (on its nt_waiters) */
 };
 
 enum thread_state {

@@ -35,7 +35,11 @@
 #define SYS_THREAD_READ_REGS	25	/* (thread, buf): struct user_regs out */
 #define SYS_THREAD_WRITE_REGS	26	/* (thread, buf): struct user_regs in */
 #define SYS_THREAD_WAIT		27	/* (thread) -> its exit code, once it ends */
-#define SYS_COUNT		28
+#define SYS_NOTIFICATION_CREATE 28	/* (slot): a new notification, send + receive */
+#define SYS_SIGNAL		29	/* (ntfn): OR in the cap's badge (1 if none) */
+#define SYS_WAIT		30	/* (ntfn) -> the pending bits, blocking while none */
+#define SYS_POLL		31	/* (ntfn) -> the pending bits, or -EAGAIN */
+#define SYS_COUNT		32
 
 /*
  * A thread's user registers for SYS_THREAD_READ_REGS/WRITE_REGS: the pc and

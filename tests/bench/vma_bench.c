@@ -215,7 +215,7 @@ int main(void)
 	       "gua rnd", "gua loc", "mmap rnd", "mmap loc", "find(list)", "gua(list)");
 	for (unsigned int s = 0; s < 4; s++) {
 		struct world w = { 0 };
-		unsigned long lin = sizes[s] >= 100000 ? 200 : 200000000 / sizes[s];
+		unsigned long lin = sizes[s] >= 100000 ? 100 : 100000000 / sizes[s];
 		double *x = r[s];
 
 		if (build(&w, sizes[s])) {
@@ -223,14 +223,19 @@ int main(void)
 			return 0;
 		}
 		bench_find(&w, 100000, RANDOM);		/* warm up */
-		x[0] = bench_find(&w, 2000000, RANDOM);
-		x[1] = bench_find(&w, 2000000, LOCAL);
-		x[2] = bench_gua(&w, 1000000, RANDOM);
-		x[3] = bench_gua(&w, 1000000, LOCAL);
-		x[4] = bench_mmap_munmap(&w, 500000, RANDOM);
-		x[5] = bench_mmap_munmap(&w, 500000, LOCAL);
-		x[6] = bench_find_linear(&w, lin);
-		x[7] = bench_gua_linear(&w, lin);
+		for (int k = 0; k < 8; k++)
+			x[k] = 1e18;
+		/* the best of three rounds: the machine is shared */
+		for (int round = 0; round < 3; round++) {
+			x[0] = MIN(x[0], bench_find(&w, 1000000, RANDOM));
+			x[1] = MIN(x[1], bench_find(&w, 1000000, LOCAL));
+			x[2] = MIN(x[2], bench_gua(&w, 500000, RANDOM));
+			x[3] = MIN(x[3], bench_gua(&w, 500000, LOCAL));
+			x[4] = MIN(x[4], bench_mmap_munmap(&w, 200000, RANDOM));
+			x[5] = MIN(x[5], bench_mmap_munmap(&w, 200000, LOCAL));
+			x[6] = MIN(x[6], bench_find_linear(&w, lin));
+			x[7] = MIN(x[7], bench_gua_linear(&w, lin));
+		}
 		printf("%8lu %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f %11.0f %11.0f\n", sizes[s], x[0],
 		       x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
 		mm_destroy(w.mm);

@@ -105,6 +105,27 @@ static inline long thread_wait(long thread)
 	return syscall2(SYS_THREAD_WAIT, thread, 0);
 }
 
+/* Notifications: asynchronous bits (docs/ipc.md). */
+static inline long notification_create(long slot)
+{
+	return syscall2(SYS_NOTIFICATION_CREATE, slot, 0);
+}
+
+static inline long ntfn_signal(long ntfn)
+{
+	return syscall2(SYS_SIGNAL, ntfn, 0);
+}
+
+static inline long ntfn_wait(long ntfn)
+{
+	return syscall2(SYS_WAIT, ntfn, 0);
+}
+
+static inline long ntfn_poll(long ntfn)
+{
+	return syscall2(SYS_POLL, ntfn, 0);
+}
+
 /* cap_give: mint @src into slot @dst of the CSpace @cspace (badge 0: keep). */
 static inline long cap_give(long src, long cspace, long dst, unsigned long rights,
 			    unsigned long badge)

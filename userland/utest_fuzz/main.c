@@ -52,7 +52,8 @@ int main(void)
 		 * output (random bytes could look like KTAP lines to the runner).
 		 */
 		if (nr == SYS_THREAD_EXIT || nr == SYS_RECV || nr == SYS_CALL || nr == SYS_SEND ||
-		    nr == SYS_REPLY_RECV || nr == SYS_THREAD_WAIT || nr == SYS_DEBUG_WRITE)
+		    nr == SYS_REPLY_RECV || nr == SYS_THREAD_WAIT || nr == SYS_WAIT ||
+		    nr == SYS_DEBUG_WRITE)
 			continue;
 		syscall_raw(nr, arg(), arg(), arg(), arg(), arg(), arg());
 	}

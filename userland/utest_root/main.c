@@ -151,6 +151,38 @@ static void test_preemption(void)
 	CHECK(cap_delete(c.thread) == 0, "killing the spinner");
 }
 
+static void test_notifications(void)
+{
+	long nt = slot_alloc(), a = slot_alloc(), b = slot_alloc(), ro = slot_alloc();
+	struct child c;
+
+	CHECK(notification_create(nt) == 0);
+	CHECK(ntfn_poll(nt) == -EAGAIN);
+	CHECK(cap_mint(nt, a, CAP_R_SEND, 0x4) == 0 && cap_mint(nt, b, CAP_R_SEND, 0x10) == 0);
+	CHECK(cap_mint(a, ro, CAP_R_SEND, 0x8) == -EINVAL, "badges are set once");
+	CHECK(ntfn_signal(a) == 0 && ntfn_signal(b) == 0 && ntfn_signal(a) == 0);
+	CHECK(ntfn_poll(nt) == 0x14);
+	CHECK(ntfn_poll(nt) == -EAGAIN, "bits are cleared");
+	CHECK(ntfn_wait(a) == -EPERM, "waiting needs the receive right");
+	CHECK(cap_copy(nt, ro, CAP_R_RECV) == 0 && ntfn_signal(ro) == -EPERM);
+	CHECK(ntfn_wait(ROOT_SLOT_THREAD) == -ECAPTYPE);
+	/* Another process signals while we are blocked in wait. */
+	CHECK(spawn("utest_ntfn", THREAD_PRIO_DEFAULT_USER, &c) == 0);
+	CHECK(cap_give(nt, c.cspace, 1, CAP_R_SEND, 0x100) == 0);
+	CHECK(thread_start(c.thread, c.entry, c.stack_top, 3) == 0);
+	{
+		long bits = 0;
+
+		while (bits >= 0 && !(bits & 0x100))
+			bits = ntfn_wait(nt);
+		CHECK(bits == 0x100, "bits %ld", bits);
+	}
+	CHECK(thread_wait(c.thread) == 0);
+	ntfn_poll(nt);
+	CHECK(cap_delete(a) == 0 && cap_delete(b) == 0 && cap_delete(ro) == 0);
+	CHECK(cap_delete(nt) == 0);
+}
+
 static void test_bad_programs(void)
 {
 	CHECK(run_child("bad_elf", 0) == -ENOEXEC);
@@ -176,6 +208,7 @@ static const struct {
 	{ "map_checks_every_argument", test_map_rules },
 	{ "thread_registers_and_rights", test_thread_regs },
 	{ "preemption_of_a_spinning_thread", test_preemption },
+	{ "notifications_signal_wait_poll", test_notifications },
 	{ "malformed_and_faulting_programs", test_bad_programs },
 	{ "random_syscalls_leave_kernel_healthy", test_random_syscalls },
 };
