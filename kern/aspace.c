@@ -43,6 +43,8 @@ static void aspace_destroy(struct kobj *ko)
 {
 	struct aspace *as = aspace_of(ko);
 
+	/* No thread runs on it any more; drop what the TLB may hold for it. */
+	arch_aspace_flush_all(&as->arch);
 	pt_destroy(&as->pt);
 	as_table_free(as, as->root);
 	kfree(as, sizeof(*as));
@@ -71,6 +73,7 @@ int aspace_create(size_t table_quota, struct aspace **out)
 		goto out_root;
 	pt_share_kernel_half(arch_pt_fmt(), phys_to_virt(as->root),
 			     phys_to_virt(arch_kernel_pt()->root));
+	arch_aspace_init(&as->arch);
 	kobj_init(&as->as_ko, CAP_ASPACE, &aspace_ops);
 	*out = as;
 	return 0;
@@ -97,16 +100,20 @@ int aspace_map(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigne
 	 * later and handles the fault then.
 	 */
 	flags |= PT_USER | PT_ACCESSED | ((flags & PT_WRITE) ? PT_DIRTY : 0);
-	return pt_map(&as->pt, va, pa, npages, flags, PT_EXISTING_ERROR, NULL);
+	err = pt_map(&as->pt, va, pa, npages, flags, PT_EXISTING_ERROR, NULL);
+	/* Invalid entries may be cached too (privileged spec): fence the new ones. */
+	for (size_t i = 0; !err && i < npages; i++)
+		arch_aspace_flush_page(&as->arch, va + i * PAGE_SIZE);
+	return err;
 }
 
 int aspace_unmap(struct aspace *as, vaddr_t va, size_t npages)
 {
 	int err = pt_unmap(&as->pt, va, npages, NULL);
 
-	if (!err && as == thread_current()->as)
-		for (size_t i = 0; i < npages; i++)
-			arch_tlb_flush_page(va + i * PAGE_SIZE);
+	/* The space need not be current: its ASID keeps its entries cached. */
+	for (size_t i = 0; !err && i < npages; i++)
+		arch_aspace_flush_page(&as->arch, va + i * PAGE_SIZE);
 	return err;
 }
 

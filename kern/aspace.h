@@ -17,6 +17,7 @@
 struct aspace {
 	struct kobj as_ko;		/* capabilities, threads, the loader */
 	struct pt_ctx pt;		/* user window of this space's tables */
+	struct arch_aspace arch;	/* TLB tag (ASID) */
 	paddr_t root;
 	size_t table_quota;		/* page-table pages this space may use */
 	size_t tables_used;		/* including the root */
@@ -57,7 +58,10 @@ int aspace_user_page(struct aspace *as, vaddr_t va, bool write, void **kva);
 /* aspace_activate: switch the hart to @as (NULL: the kernel's own tables). */
 static inline void aspace_activate(struct aspace *as)
 {
-	arch_mmu_switch(as ? as->root : arch_kernel_pt()->root);
+	if (as)
+		arch_aspace_activate(&as->arch, as->root);
+	else
+		arch_aspace_activate(NULL, arch_kernel_pt()->root);
 }
 
 #endif

@@ -29,10 +29,14 @@ for cfg in "$@"; do
 	}
 	boot_qemu ktest "$log"
 	scripts/ktap.py check --name "$name" --rc "$?" --log "$log" --out build/results || status=1
-	# The kernel-core suite, run by the root task itself.
-	boot_qemu init=utest_root "${log%.log}-root.log"
-	scripts/ktap.py check --name "$name:root-task" --rc "$?" --log "${log%.log}-root.log" \
-		--out build/results || status=1
+	# The kernel-core suite, run by the root task itself: with the hart's
+	# ASIDs, with 2 ASID bits (constant generation rollovers), with none.
+	for asid in "" 2 0; do
+		rlog=${log%.log}-root${asid:+-asid$asid}.log
+		boot_qemu "init=utest_root${asid:+ asid_bits=$asid}" "$rlog"
+		scripts/ktap.py check --name "$name:root-task${asid:+:asid_bits=$asid}" --rc "$?" \
+			--log "$rlog" --out build/results || status=1
+	done
 	# A deliberate unprotected bad access: the trap report must appear and
 	# QEMU must exit with a failing status.
 	boot_qemu ktest=crash "${log%.log}-crash.log"

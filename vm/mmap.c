@@ -236,7 +236,8 @@ static int mm_map_place(struct mm *mm, const struct mm_map_args *a, vsize_t len,
 		return -ENOMEM;
 	if (a->addr < l->mmap_min)
 		return -EPERM;
-	if (a->place == MM_PLACE_FIXED_NOREPLACE && vma_find_intersection(mm, a->addr, a->addr + len))
+	if (a->place == MM_PLACE_FIXED_NOREPLACE &&
+	    vma_find_intersection(mm, a->addr, a->addr + len))
 		return -EEXIST;
 	*startp = a->addr;
 	return 0;

@@ -264,23 +264,52 @@ void vma_merge_next(struct vma *vma)
 
 /* ---------------------------------------------------------- find -- */
 
+/* How far vma_find walks the list from the cached VMA before it descends. */
+#define VMA_FIND_STEPS 4
+
+/*
+ * vma_find_near: settle vma_find(@addr) by walking at most VMA_FIND_STEPS
+ * list links from @v (the cached VMA), which answers for its own range and
+ * the hole below it. Faults and edits tend to stay near one another.
+ * true with *@found (maybe NULL: nothing above) if settled.
+ */
+static bool vma_find_near(struct vma *v, vaddr_t addr, struct vma **found)
+{
+	for (int i = 0; i <= VMA_FIND_STEPS; i++) {
+		struct vma *prev;
+
+		if (addr >= v->end) {
+			v = vma_next(v);
+			if (!v) {
+				*found = NULL;
+				return true;
+			}
+			continue;
+		}
+		prev = vma_prev(v);
+		if (v->start <= addr || !prev || prev->end <= addr) {
+			*found = v;
+			return true;
+		}
+		v = prev;
+	}
+	return false;
+}
+
 /*
  * vma_find: the first VMA that ends above @addr (it contains @addr or lies
- * above it), or NULL. Linux's find_vma. O(1) on a cache hit (@addr in the
- * cached VMA or in the hole below it), else O(log n).
+ * above it), or NULL. Linux's find_vma. O(1) when @addr lies within a few
+ * VMAs of the last one found (the cache), else O(log n).
  */
 struct vma *vma_find(struct mm *mm, vaddr_t addr)
 {
-	struct vma *cache = mm->cache;
 	struct rb_node *n = mm->vma_tree.rb_node;
 	struct vma *best = NULL;
 
-	/* the cached VMA answers for its own range and for the hole below it */
-	if (cache && addr < cache->end) {
-		const struct vma *prev = vma_prev(cache);
-
-		if (cache->start <= addr || !prev || prev->end <= addr)
-			return cache;
+	if (mm->cache && vma_find_near(mm->cache, addr, &best)) {
+		if (best)
+			mm->cache = best;
+		return best;
 	}
 	/*
 	 * A lower-bound descent on end, without branches: the direction at

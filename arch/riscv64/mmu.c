@@ -9,12 +9,14 @@
  */
 #define LOG_PREFIX "mmu: "
 #include <pagoda/errno.h>
+#include <lib/cmdline.h>
 #include <lib/log.h>
 #include <arch/mmu.h>
 #include <kern/boot_info.h>
 #include <kern/mem.h>
 #include <kern/sections.h>
 #include "csr.h"
+#include "riscv.h"
 
 static struct pt_ctx kernel_pt;
 
@@ -135,6 +137,23 @@ static int build_kernel_map(const struct boot_info *bi)
 	return err;
 }
 
+/* asid_limit: the command line's asid_bits=N (tests), else no limit. */
+static unsigned int asid_limit(const char *cmdline)
+{
+	const char *v;
+	size_t len;
+	unsigned int n = 0;
+
+	if (!cmdline_find(cmdline, "asid_bits", &v, &len) || len == 0 || len > 2)
+		return 16;
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return 16;
+		n = n * 10 + (unsigned int)(v[i] - '0');
+	}
+	return n;
+}
+
 int arch_mmu_init(const struct boot_info *bi)
 {
 	paddr_t root;
@@ -153,6 +172,9 @@ int arch_mmu_init(const struct boot_info *bi)
 		return err;
 	}
 	__asm__ volatile("sfence.vma" ::: "memory");
-	arch_mmu_switch(root);
+	arch_aspace_activate(NULL, root);
+	__asm__ volatile("sfence.vma" ::: "memory");
+	riscv_asid_probe(asid_limit(bi->cmdline));
+	log_info("%u ASID bits\n", riscv_asid_bits);
 	return 0;
 }

@@ -16,4 +16,7 @@ int uart16550_getc(void);
 /* riscv_console_use_uart: switch the console from SBI to the UART at @base_va. */
 void riscv_console_use_uart(uintptr_t base_va, unsigned int reg_shift, uint32_t clock_hz);
 
+/* riscv_asid_probe: count the hart's ASID bits, at most @limit (asid.c). */
+void riscv_asid_probe(unsigned int limit);
+
 #endif

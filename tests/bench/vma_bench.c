@@ -145,8 +145,8 @@ static double bench_gua(struct world *w, unsigned long iters, enum pattern p)
 	for (unsigned long i = 0; i < iters; i++) {
 		vaddr_t high = rnd_addr(w, p) & PAGE_MASK;
 
-		if (!vma_gap_find_down(w->mm, w->mm->layout.mmap_min, MAX(high, w->base), 2 * PAGE_SIZE,
-				       PAGE_SIZE, &addr))
+		if (!vma_gap_find_down(w->mm, w->mm->layout.mmap_min, MAX(high, w->base),
+				       2 * PAGE_SIZE, PAGE_SIZE, &addr))
 			w->sink += addr;
 	}
 	return (now_ns() - t) / (double)iters;
@@ -245,6 +245,7 @@ int main(void)
 	for (int i = 0; i < 6; i++)
 		printf(" %s %s %.2fx%s", names[i / 2], i & 1 ? "loc" : "rnd", r[3][i] / r[0][i],
 		       i < 5 ? "," : "\n");
-	printf("# find_vma at 10^6 (target < 200 ns): rnd %.0f ns, loc %.0f ns\n", r[3][0], r[3][1]);
+	printf("# find_vma at 10^6 (target < 200 ns): rnd %.0f ns, loc %.0f ns\n", r[3][0],
+	       r[3][1]);
 	return 0;
 }

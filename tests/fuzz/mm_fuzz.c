@@ -147,75 +147,97 @@ static bool told_ok(bool cleared, vaddr_t start, vaddr_t end)
 	return true;
 }
 
+/* One operation's outcome on the mm (e1, got) and on the model (e2, want). */
+struct outcome {
+	int e1, e2;
+	vaddr_t got, want;
+	bool cleared;		/* on success, [cs, ce) was taken away */
+	vaddr_t cs, ce;
+};
+
+/* exec_map: mmap, munmap (kinds 0-5). */
+static void exec_map(struct mm *mm, struct input *in, unsigned int kind, long fail_at,
+		     struct outcome *o)
+{
+	struct mm_map_args a;
+	unsigned int file = 0;
+	vsize_t len;
+
+	if (kind < 4) {
+		arg_map(in, &a, &file);
+		o->e2 = model_mmap(&model, &a, file, &o->want);
+		host_alloc_fail_after(fail_at);
+		o->e1 = mm_mmap(mm, &a, &o->got);
+		o->cleared = a.place == MM_PLACE_FIXED;
+		o->cs = o->got;
+		o->ce = o->got + ALIGN_UP(a.len, PAGE_SIZE);
+		return;
+	}
+	o->cs = arg_addr(in);
+	len = arg_len(in);
+	o->e2 = model_munmap(&model, o->cs, len);
+	host_alloc_fail_after(fail_at);
+	o->e1 = mm_munmap(mm, o->cs, len);
+	o->cleared = true;
+	o->ce = o->cs + ALIGN_UP(len, PAGE_SIZE);
+}
+
+/* exec_other: mprotect, brk, stack growth (kinds 6-9). */
+static void exec_other(struct mm *mm, struct input *in, unsigned int kind, long fail_at,
+		       struct outcome *o)
+{
+	unsigned int prot;
+	struct vma *vma;
+	vaddr_t addr;
+	vsize_t len;
+
+	if (kind < 8) {
+		addr = arg_addr(in);
+		len = arg_len(in);
+		prot = (unsigned int)take(in, 1) & 15;
+		o->e2 = model_mprotect(&model, addr, len, prot);
+		host_alloc_fail_after(fail_at);
+		o->e1 = mm_mprotect(mm, addr, len, prot);
+	} else if (kind == 8) {
+		addr = model.brk + ((int64_t)(take(in, 1) & 15) - 6) * (int64_t)model.unit;
+		o->e2 = model_brk(&model, addr);
+		host_alloc_fail_after(fail_at);
+		o->e1 = mm_brk(mm, addr);
+		o->cs = ALIGN_UP(addr, PAGE_SIZE);
+		o->ce = ALIGN_UP(before.brk, PAGE_SIZE);
+		o->cleared = o->cs < o->ce;
+	} else {
+		addr = ALIGN_DOWN(arg_addr(in), PAGE_SIZE) + (take(in, 1) << 4);
+		o->e2 = model_grow_stack(&model, addr, &o->want);
+		host_alloc_fail_after(fail_at);
+		o->e1 = mm_grow_stack(mm, addr, &vma);
+		if (!o->e1)
+			o->got = vma->start;
+	}
+}
+
 /* run_op: one mm operation against the model; @fail_at >= 0 injects a failure. */
 static void run_op(struct mm *mm, struct input *in, unsigned int kind, long fail_at)
 {
-	struct mm_map_args a;
-	unsigned int file = 0, prot;
-	vaddr_t addr = 0, got = 0, want = 0, cs = 0, ce = 0;
-	vsize_t len;
-	struct vma *vma;
-	bool cleared = false;
-	int e1 = 0, e2 = 0;
+	struct outcome o = { 0 };
 	long live = host_alloc_live();
 
 	before = model;
 	memset(told, 0, sizeof(told));
 	told_calls = 0;
-	switch (kind % 10) {
-	case 0: case 1: case 2: case 3:
-		arg_map(in, &a, &file);
-		e2 = model_mmap(&model, &a, file, &want);
-		host_alloc_fail_after(fail_at);
-		e1 = mm_mmap(mm, &a, &got);
-		cleared = a.place == MM_PLACE_FIXED;
-		cs = got;
-		ce = got + ALIGN_UP(a.len, PAGE_SIZE);
-		break;
-	case 4: case 5:
-		addr = arg_addr(in);
-		len = arg_len(in);
-		e2 = model_munmap(&model, addr, len);
-		host_alloc_fail_after(fail_at);
-		e1 = mm_munmap(mm, addr, len);
-		cleared = true;
-		cs = addr;
-		ce = addr + ALIGN_UP(len, PAGE_SIZE);
-		break;
-	case 6: case 7:
-		addr = arg_addr(in);
-		len = arg_len(in);
-		prot = (unsigned int)take(in, 1) & 15;
-		e2 = model_mprotect(&model, addr, len, prot);
-		host_alloc_fail_after(fail_at);
-		e1 = mm_mprotect(mm, addr, len, prot);
-		break;
-	case 8:
-		addr = model.brk + ((int64_t)(take(in, 1) & 15) - 6) * (int64_t)model.unit;
-		e2 = model_brk(&model, addr);
-		host_alloc_fail_after(fail_at);
-		e1 = mm_brk(mm, addr);
-		cleared = ALIGN_UP(addr, PAGE_SIZE) < ALIGN_UP(before.brk, PAGE_SIZE);
-		cs = ALIGN_UP(addr, PAGE_SIZE);
-		ce = ALIGN_UP(before.brk, PAGE_SIZE);
-		break;
-	default:
-		addr = ALIGN_DOWN(arg_addr(in), PAGE_SIZE) + (take(in, 1) << 4);
-		e2 = model_grow_stack(&model, addr, &want);
-		host_alloc_fail_after(fail_at);
-		e1 = mm_grow_stack(mm, addr, &vma);
-		if (!e1)
-			got = vma->start;
-		break;
-	}
+	kind %= 10;
+	if (kind < 6)
+		exec_map(mm, in, kind, fail_at, &o);
+	else
+		exec_other(mm, in, kind, fail_at, &o);
 	host_alloc_fail_after(-1);
-	if (e1 == -ENOMEM && e2 != -ENOMEM && fail_at >= 0) {
+	if (o.e1 == -ENOMEM && o.e2 != -ENOMEM && fail_at >= 0) {
 		/* the injected failure hit: nothing may have changed */
 		model = before;
 		FUZZ_ASSERT(host_alloc_live() == live && told_calls == 0);
 	} else {
-		FUZZ_ASSERT(e1 == e2 && (e1 || got == want));
-		FUZZ_ASSERT(told_ok(!e1 && cleared, cs, ce));
+		FUZZ_ASSERT(o.e1 == o.e2 && (o.e1 || o.got == o.want));
+		FUZZ_ASSERT(told_ok(!o.e1 && o.cleared, o.cs, o.ce));
 	}
 	FUZZ_ASSERT(mm_check(mm) == 0 && model_compare(&model, mm, no_report));
 }

@@ -438,8 +438,8 @@ static bool model_compare(const struct model *m, const struct mm *mm,
 			report("VMA range end", v->end, r->end);
 			return false;
 		}
-		if (v->prot != r->prot || v->flags != r->flags || v->mapping != model_file(r->file) ||
-		    v->pgoff != r->pgoff) {
+		if (v->prot != r->prot || v->flags != r->flags ||
+		    v->mapping != model_file(r->file) || v->pgoff != r->pgoff) {
 			report("VMA attributes differ at", v->start, r->start);
 			return false;
 		}

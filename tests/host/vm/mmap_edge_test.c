@@ -131,7 +131,7 @@ TEST(start_plus_len_overflow)
 	f.len = 2 * PAGE_SIZE;
 	CHECK_EQ(mm_mmap(mm, &f, &a), -EOVERFLOW);
 	f.len = PAGE_SIZE;
-	CHECK_EQ(mm_mmap(mm, &f, &a), -EOVERFLOW);	/* pgoff + npages wraps to 0: Linux's rule */
+	CHECK_EQ(mm_mmap(mm, &f, &a), -EOVERFLOW);	/* pgoff + npages wraps to 0 (Linux) */
 	f.pgoff = (pgoff_t)0 - 2;
 	f.place = MM_PLACE_FIXED;
 	f.addr = MB(4);

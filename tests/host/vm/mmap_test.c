@@ -141,8 +141,7 @@ static vaddr_t rnd_addr(struct run *t)
 static vsize_t rnd_len(struct run *t)
 {
 	uint64_t k = rnd_below(&t->rng, 100);
-	vsize_t units = k < 70 ? 1 + rnd_below(&t->rng, 4) : k < 95 ? 1 + rnd_below(&t->rng, 24)
-								    : 1 + rnd_below(&t->rng, t->m.n);
+	vsize_t units = 1 + rnd_below(&t->rng, k < 70 ? 4 : k < 95 ? 24 : t->m.n);
 
 	if (rnd_below(&t->rng, 256) == 0)
 		return rnd_below(&t->rng, 2) ? 0 : (vsize_t)0 - rnd_below(&t->rng, 3 * PAGE_SIZE);

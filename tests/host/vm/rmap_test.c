@@ -304,7 +304,8 @@ static int walk_visit(struct vma *vma, vaddr_t addr, void *arg)
 		return 0;
 	}
 	if (t->file) {
-		w->bad |= vma->mapping != &W->as[t->file] || vma_pgoff_at(vma, addr) != t->page.index;
+		w->bad |= vma->mapping != &W->as[t->file];
+		w->bad |= vma_pgoff_at(vma, addr) != t->page.index;
 	} else {
 		w->bad |= addr != t->addr || !forked_after(W->p[q].id, t->creator, t->birth);
 		w->bad |= !vma->anon_vma;
@@ -384,7 +385,8 @@ static void check_forest(void)
 
 			for (int i = 0; i < NPAGE; i++)
 				n += W->pg[i].live && page_anon_vma(&W->pg[i].page) == av;
-			CHECK(n == av->nr_pages, "anon_vma pages %lu, counted %lu", av->nr_pages, n);
+			CHECK(n == av->nr_pages, "anon_vma pages %lu, counted %lu", av->nr_pages,
+			      n);
 			nodes++;
 		}
 	}
@@ -505,7 +507,8 @@ static void run(uint64_t seed, unsigned long steps)
 		if (W->now % 16 == 0)
 			check_all();
 		if (test_case_failures)
-			printf("# seed %#llx: failed at step %lu\n", (unsigned long long)seed, W->now);
+			printf("# seed %#llx: failed at step %lu\n", (unsigned long long)seed,
+			       W->now);
 	}
 	check_all();
 	printf("# zero %lu file %lu cow %lu reuse %lu fork %lu exit %lu; %lu walks, %lu visits; "

@@ -277,7 +277,8 @@ static void compare_queries(struct world *w)
 		e1 = vma_gap_find_down(w->mm, low, high, len, align, &got);
 		e2 = ref_gap_down(w, low, high, len, align, &want);
 	}
-	CHECK(e1 == e2 && (e1 || got == want), "gap [%#llx,%#llx) len %#llx align %#llx: %d/%d %#llx/%#llx",
+	CHECK(e1 == e2 && (e1 || got == want),
+	      "gap [%#llx,%#llx) len %#llx align %#llx: %d/%d %#llx/%#llx",
 	      (unsigned long long)low, (unsigned long long)high, (unsigned long long)len,
 	      (unsigned long long)align, e1, e2, (unsigned long long)got, (unsigned long long)want);
 }
@@ -292,7 +293,8 @@ static void compare_all(struct world *w)
 	list_for_each_entry(v, &w->mm->vma_list, node) {
 		const struct ref *r = &w->r[i++];
 
-		CHECK(v == r->vma && v->start == r->start && v->end == r->end && v->prot == r->prot);
+		CHECK(v == r->vma && v->start == r->start && v->end == r->end &&
+		      v->prot == r->prot);
 	}
 }
 

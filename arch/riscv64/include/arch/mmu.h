@@ -6,6 +6,7 @@
 #ifndef PAGODA_ARCH_MMU_H
 #define PAGODA_ARCH_MMU_H
 
+#include <pagoda/compiler.h>
 #include <pagoda/types.h>
 #include <arch/layout.h>
 #include <vm/pt.h>
@@ -45,21 +46,65 @@ int arch_mmu_init(const struct boot_info *bi);
 const struct pt_ctx *arch_kernel_pt(void);
 
 /*
- * arch_mmu_switch: run on the page tables rooted at @root (a user space
- * root shares the kernel half, see pt_share_kernel_half()). No ASIDs yet:
- * the switch flushes the whole TLB.
+ * Per address space TLB state: an ASID of the current generation, so a
+ * switch needs no flush (kernel mappings are global). ASIDs are handed out
+ * in order; when they run out a new generation starts with one full flush
+ * and every space gets a fresh ASID at its next switch. A hart without
+ * ASIDs (none implemented) flushes the whole TLB at every switch instead.
+ * ASID 0 is the kernel's own tables. See arch/riscv64/asid.c.
  */
-static inline void arch_mmu_switch(paddr_t root)
-{
-	unsigned long satp = (8ul << 60) | (root >> PAGE_SHIFT);	/* Sv39 */
+struct arch_aspace {
+	uint64_t asid_gen;	/* generation of asid; 0: none yet */
+	uint16_t asid;
+};
 
-	__asm__ volatile("csrw satp, %0\n\tsfence.vma" ::"r"(satp) : "memory");
+extern uint64_t riscv_asid_generation;	/* current generation, >= 1 */
+extern unsigned int riscv_asid_bits;	/* 0: the hart has no ASIDs */
+
+/* riscv_asid_assign: the slow path of arch_aspace_activate (new ASID). */
+void riscv_asid_assign(struct arch_aspace *a);
+
+static inline void arch_aspace_init(struct arch_aspace *a)
+{
+	a->asid_gen = 0;
+	a->asid = 0;
 }
 
-/* arch_tlb_flush_page: forget cached translations of @va in the current space. */
-static inline void arch_tlb_flush_page(vaddr_t va)
+/*
+ * arch_aspace_activate: run on the page tables rooted at @root (a user root
+ * shares the kernel half, see pt_share_kernel_half()). @a NULL: the
+ * kernel's own tables.
+ */
+static inline void arch_aspace_activate(struct arch_aspace *a, paddr_t root)
 {
-	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+	unsigned long satp;
+
+	if (a && unlikely(a->asid_gen != riscv_asid_generation))
+		riscv_asid_assign(a);
+	satp = (8ul << 60) | ((unsigned long)(a ? a->asid : 0) << 44) | (root >> PAGE_SHIFT);
+	__asm__ volatile("csrw satp, %0" ::"r"(satp) : "memory");
+	if (!riscv_asid_bits)
+		__asm__ volatile("sfence.vma" ::: "memory");
+}
+
+/* arch_aspace_flush_page: forget cached translations of @va in space @a. */
+static inline void arch_aspace_flush_page(struct arch_aspace *a, vaddr_t va)
+{
+	if (!riscv_asid_bits)
+		__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+	else if (a->asid_gen == riscv_asid_generation)
+		__asm__ volatile("sfence.vma %0, %1" ::"r"(va), "r"((unsigned long)a->asid)
+				 : "memory");
+	/* else: no entry can carry an ASID of an older generation (flushed). */
+}
+
+/* arch_aspace_flush_all: forget every cached translation of space @a. */
+static inline void arch_aspace_flush_all(struct arch_aspace *a)
+{
+	if (!riscv_asid_bits)
+		__asm__ volatile("sfence.vma" ::: "memory");
+	else if (a->asid_gen == riscv_asid_generation)
+		__asm__ volatile("sfence.vma zero, %0" ::"r"((unsigned long)a->asid) : "memory");
 }
 
 #endif
