@@ -143,22 +143,21 @@ trap_from_user:
 	sd	t0, 2*8(sp)
 	csrr	t0, sstatus
 	sd	t0, TF_SSTATUS(sp)
+	csrr	t1, scause
+	sd	t1, TF_SCAUSE(sp)
 	csrr	t0, sepc
-	sd	t0, TF_SEPC(sp)
-	csrr	t0, stval
-	sd	t0, TF_STVAL(sp)
-	csrr	t0, scause
-	sd	t0, TF_SCAUSE(sp)
 	mv	a0, sp
 	mv	fp, zero		/* backtraces stop at the user boundary */
-	li	t1, 8			/* EXC_ECALL_U: the hot path goes straight to C */
-	bne	t0, t1, 1f
-	ld	t0, TF_SEPC(sp)
+	li	t2, 8			/* EXC_ECALL_U: the hot path goes straight to C */
+	bne	t1, t2, 1f
 	addi	t0, t0, 4		/* resume after the ecall */
 	sd	t0, TF_SEPC(sp)
 	call	syscall_entry
 	tail	arch_user_return
-1:	call	trap_handle_user
+1:	sd	t0, TF_SEPC(sp)
+	csrr	t0, stval
+	sd	t0, TF_STVAL(sp)
+	call	trap_handle_user
 	tail	arch_user_return
 
 /*
