@@ -278,7 +278,8 @@ clean:
 	rm -rf build
 
 help:
-	@echo "make run | test | host-test | guest-test | kernel | compile_commands.json | clean"
+	@echo "make run | test | bench | kernel | host-test | guest-test | fuzz | bench-host"
+	@echo "     compile_commands.json | clean"
 	@echo "knobs (config.mk): ARCH=$(ARCH) PAGING=$(PAGING) BOOT=$(BOOT) TOOLCHAIN=$(TOOLCHAIN)"
 	@echo "                   DEBUG=$(DEBUG) MEM=$(MEM) SMP=$(SMP)"
 
