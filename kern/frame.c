@@ -157,7 +157,7 @@ static bool frame_blocker(const struct phys_range *usable, size_t i,
 static int frame_split(struct frame_pool *pool, const struct phys_range *usable, size_t i,
 		       const struct phys_range *reserved, size_t nreserved)
 {
-	paddr_t cur, end, bs, be;
+	paddr_t cur, end, bs = 0, be = 0;
 	int err;
 
 	if (!frame_narrow(&usable[i], &cur, &end))
