@@ -185,11 +185,22 @@ long ipc_reply(uint64_t info)
 	return 0;
 }
 
-void ipc_thread_gone(struct thread *t)
+void ipc_cancel(struct thread *t)
 {
 	if (t->ipc_wait == IPC_SEND || t->ipc_wait == IPC_CALL || t->ipc_wait == IPC_RECV ||
 	    t->ipc_wait == IPC_JOIN || t->ipc_wait == IPC_WAIT_NTFN)
 		list_remove(&t->ipc_link);
+	if (t->reply_from) {
+		t->reply_from->reply_to = NULL;
+		t->reply_from = NULL;
+	}
+	t->ipc_wait = IPC_NONE;
+	t->ipc_ep = NULL;
+}
+
+void ipc_thread_gone(struct thread *t)
+{
+	ipc_cancel(t);
 	if (t->reply_to) {
 		struct thread *c = t->reply_to;
 
@@ -197,12 +208,6 @@ void ipc_thread_gone(struct thread *t)
 		c->reply_from = NULL;
 		wake(c, -EDEAD);
 	}
-	if (t->reply_from) {
-		t->reply_from->reply_to = NULL;
-		t->reply_from = NULL;
-	}
-	t->ipc_wait = IPC_NONE;
-	t->ipc_ep = NULL;
 }
 
 void ipc_endpoint_dying(struct endpoint *ep)

@@ -30,6 +30,11 @@ long ipc_recv(struct cap *epcap, bool block);
 /* ipc_reply: answer the caller the current thread owes a reply; -ESRCH if none. */
 long ipc_reply(uint64_t info);
 
+/*
+ * ipc_cancel: take the blocked @t out of whatever it waits on (the caller
+ * sets its result); a reply it owes stays owed.
+ */
+void ipc_cancel(struct thread *t);
 /* ipc_thread_gone: @t exits or is destroyed: leave queues, fail its partners. */
 void ipc_thread_gone(struct thread *t);
 /* ipc_endpoint_dying: wake every thread queued on @ep with -EDEAD. */

@@ -26,7 +26,10 @@ static int add_region(struct root_info *ri, struct cspace *cs, unsigned int kind
 
 	if (ri->nregions == ROOT_MAX_REGIONS)
 		return -ENOSPC;
-	err = cap_insert_range(cs, slot, type, base, npages, rights);
+	if (kind == ROOT_REGION_IRQ)
+		err = cap_insert_irq(cs, slot, irq, CAP_R_BIND);
+	else
+		err = cap_insert_range(cs, slot, type, base, npages, rights);
 	if (err)
 		return err;
 	r = &ri->regions[ri->nregions++];
@@ -91,6 +94,10 @@ static int fill_caps(const struct boot_info *bi, struct user_program *prog, stru
 				 (m->size + (m->base & (PAGE_SIZE - 1)) + PAGE_SIZE - 1) / PAGE_SIZE,
 				 m->name, m->irq);
 	}
+	for (size_t i = 0; !err && i < bi->nmmio; i++)
+		if (bi->mmio[i].irq)
+			err = add_region(ri, cs, ROOT_REGION_IRQ, 0, 0, bi->mmio[i].name,
+					 bi->mmio[i].irq);
 	ri->first_free_slot = ROOT_SLOT_FIRST_FREE + ri->nregions;
 	ri->nslots = cs->cs_nslots;
 	return err;

@@ -98,7 +98,8 @@ void sched_switch_away(void)
 	struct thread *prev = sched_current, *next;
 
 	arch_irq_disable();
-	ASSERT(prev->state == THREAD_BLOCKED || prev->state == THREAD_DEAD);
+	ASSERT(prev->state == THREAD_BLOCKED || prev->state == THREAD_DEAD ||
+	       prev->state == THREAD_INACTIVE);
 	/* Idle until an interrupt makes someone runnable. */
 	while (!(next = pick_next())) {
 		arch_irq_enable();

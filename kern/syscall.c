@@ -251,6 +251,11 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 	[SYS_SIGNAL] = sys_signal,
 	[SYS_WAIT] = sys_wait,
 	[SYS_POLL] = sys_poll,
+	[SYS_IRQ_BIND] = sys_irq_bind,
+	[SYS_IRQ_ACK] = sys_irq_ack,
+	[SYS_IRQ_UNBIND] = sys_irq_unbind,
+	[SYS_THREAD_SUSPEND] = sys_thread_suspend,
+	[SYS_THREAD_RESUME] = sys_thread_resume,
 };
 
 struct trap_frame *syscall_entry(struct trap_frame *tf)

@@ -22,5 +22,10 @@ long sys_notification_create(struct trap_frame *tf);
 long sys_signal(struct trap_frame *tf);
 long sys_wait(struct trap_frame *tf);
 long sys_poll(struct trap_frame *tf);
+long sys_irq_bind(struct trap_frame *tf);
+long sys_irq_ack(struct trap_frame *tf);
+long sys_irq_unbind(struct trap_frame *tf);
+long sys_thread_suspend(struct trap_frame *tf);
+long sys_thread_resume(struct trap_frame *tf);
 
 #endif

@@ -10,6 +10,7 @@
 #include <arch/thread.h>
 #include <kern/aspace.h>
 #include <kern/cspace_obj.h>
+#include <kern/irq.h>
 #include <kern/notification.h>
 #include <kern/syscall_impl.h>
 #include <kern/thread.h>
@@ -106,8 +107,12 @@ static long thread_regs_target(struct trap_frame *tf, struct thread **out)
 	if (err)
 		return err;
 	*out = container_of(cap->cp_obj, struct thread, ko);
-	/* Only a thread that is not running and not in a syscall has stable registers. */
-	if ((*out)->state != THREAD_INACTIVE)
+	/*
+	 * Stable registers: a suspended (or never started) thread, or one
+	 * blocked in IPC (its kernel stack is empty; a result delivered when
+	 * it wakes overwrites the return registers).
+	 */
+	if ((*out)->state != THREAD_INACTIVE && (*out)->state != THREAD_BLOCKED)
 		return -EBUSY;
 	return 0;
 }
@@ -168,10 +173,10 @@ long sys_map(struct trap_frame *tf)
 		return err;
 	if (fr_cap->cp_type != CAP_FRAMES && fr_cap->cp_type != CAP_MMIO)
 		return -ECAPTYPE;
-	if ((fr_cap->cp_rights & rights) != rights)
-		return -EPERM;
 	if (fr_cap->cp_type == CAP_MMIO && (flags & PT_EXEC))
 		return -EINVAL;
+	if ((fr_cap->cp_rights & rights) != rights)
+		return -EPERM;
 	if (!npages || npages > fr_cap->cp_range.npages ||
 	    pgoff > fr_cap->cp_range.npages - npages)
 		return -EINVAL;
@@ -258,4 +263,63 @@ long sys_wait(struct trap_frame *tf)
 long sys_poll(struct trap_frame *tf)
 {
 	return wait_common(tf, false);
+}
+
+static long irq_cap(struct trap_frame *tf, struct cap **cap)
+{
+	return own_cap(arch_syscall_arg(tf, 0), CAP_IRQ, CAP_R_BIND, cap);
+}
+
+long sys_irq_bind(struct trap_frame *tf)
+{
+	struct cap *irq, *nt;
+	long err = irq_cap(tf, &irq);
+
+	if (!err)
+		err = own_cap(arch_syscall_arg(tf, 1), CAP_NOTIFICATION, CAP_R_SEND, &nt);
+	if (err)
+		return err;
+	return irq_bind(irq->cp_irq, notification_of(nt->cp_obj), nt->cp_badge);
+}
+
+long sys_irq_ack(struct trap_frame *tf)
+{
+	struct cap *irq;
+	long err = irq_cap(tf, &irq);
+
+	return err ? err : irq_ack(irq->cp_irq);
+}
+
+long sys_irq_unbind(struct trap_frame *tf)
+{
+	struct cap *irq;
+	long err = irq_cap(tf, &irq);
+
+	return err ? err : irq_unbind(irq->cp_irq);
+}
+
+static long thread_cap(struct trap_frame *tf, struct thread **t)
+{
+	struct cap *cap;
+	long err = own_cap(arch_syscall_arg(tf, 0), CAP_THREAD, CAP_R_CONTROL, &cap);
+
+	if (!err)
+		*t = container_of(cap->cp_obj, struct thread, ko);
+	return err;
+}
+
+long sys_thread_suspend(struct trap_frame *tf)
+{
+	struct thread *t;
+	long err = thread_cap(tf, &t);
+
+	return err ? err : thread_suspend(t);
+}
+
+long sys_thread_resume(struct trap_frame *tf)
+{
+	struct thread *t;
+	long err = thread_cap(tf, &t);
+
+	return err ? err : thread_resume(t);
 }

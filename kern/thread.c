@@ -190,6 +190,7 @@ int thread_start(struct thread *t)
 
 	if (t->state != THREAD_INACTIVE || !t->as)
 		return -EINVAL;
+	thread_block_continuation(t);
 	irq = arch_irq_save();
 	sched_enqueue(t);
 	arch_irq_restore(irq);
@@ -220,4 +221,47 @@ void thread_kill(struct thread *t)
 		release(t);
 	}
 	arch_irq_restore(irq);
+}
+
+int thread_suspend(struct thread *t)
+{
+	unsigned long irq;
+
+	if (t->state == THREAD_DEAD || t == &boot_thread)
+		return -EINVAL;
+	if (t->state == THREAD_INACTIVE)
+		return 0;
+	irq = arch_irq_save();
+	if (t->state == THREAD_BLOCKED) {
+		ipc_cancel(t);
+		arch_syscall_set_ret(t->frame, -EINTR);
+	} else if (t->state == THREAD_RUNNABLE) {
+		sched_dequeue(t);
+	}
+	/*
+	 * A runnable thread was preempted with nothing left to do in the
+	 * kernel but return: resume it straight from its frame too.
+	 */
+	if (t != thread_current()) {
+		t->state = THREAD_INACTIVE;
+		thread_block_continuation(t);
+		arch_irq_restore(irq);
+		return 0;
+	}
+	arch_syscall_set_ret(t->frame, 0);
+	t->state = THREAD_INACTIVE;
+	thread_block_continuation(t);
+	sched_switch_away();
+}
+
+int thread_resume(struct thread *t)
+{
+	unsigned long irq;
+
+	if (t->state != THREAD_INACTIVE || !t->as)
+		return -EINVAL;
+	irq = arch_irq_save();
+	sched_enqueue(t);
+	arch_irq_restore(irq);
+	return 0;
 }

@@ -118,6 +118,16 @@ __noreturn void thread_exit(long code);
  */
 long thread_wait(struct thread *t);
 
+/*
+ * thread_suspend: stop @t (INACTIVE) wherever it is; a blocked call of its
+ * own ends with -EINTR when it resumes; suspending the current thread
+ * switches away (its call returns 0 when resumed). -EINVAL if DEAD.
+ * thread_resume: make a suspended (or never started) thread runnable
+ * again with its registers as they are. -EINVAL if not INACTIVE.
+ */
+int thread_suspend(struct thread *t);
+int thread_resume(struct thread *t);
+
 /* thread_kill: end @t (not current) wherever it is; its exit code is -EDEAD. */
 void thread_kill(struct thread *t);
 

@@ -264,58 +264,46 @@ void vma_merge_next(struct vma *vma)
 
 /* ---------------------------------------------------------- find -- */
 
-/* How far vma_find walks the list from the cached VMA before it descends. */
-#define VMA_FIND_STEPS 4
+/* How many levels vma_finger climbs before it gives up for the root. */
+#define VMA_FINGER_LEVELS 4
 
 /*
- * vma_find_near: settle vma_find(@addr) by walking at most VMA_FIND_STEPS
- * list links from @v (the cached VMA), which answers for its own range and
- * the hole below it. Faults and edits tend to stay near one another.
- * true with *@found (maybe NULL: nothing above) if settled.
+ * vma_finger: where vma_find(@addr) should search when @cache, the VMA
+ * found last, does not answer: the smallest subtree among its nearest
+ * ancestors sure to hold the answer (a finger search). Climbing stops at
+ * the first ancestor that bounds the answer on the far side, so the climb
+ * and the descent cost O(log d) for an answer d VMAs away. The climb is
+ * cut short after VMA_FINGER_LEVELS: a far answer is searched from the
+ * root, at the price of a few loads the last search left in cache.
  */
-static bool vma_find_near(struct vma *v, vaddr_t addr, struct vma **found)
+static struct rb_node *vma_finger(struct mm *mm, struct vma *cache, vaddr_t addr)
 {
-	for (int i = 0; i <= VMA_FIND_STEPS; i++) {
-		struct vma *prev;
+	bool above = addr >= cache->end;
+	struct rb_node *n = &cache->rb, *p;
 
-		if (addr >= v->end) {
-			v = vma_next(v);
-			if (!v) {
-				*found = NULL;
-				return true;
-			}
-			continue;
-		}
-		prev = vma_prev(v);
-		if (v->start <= addr || !prev || prev->end <= addr) {
-			*found = v;
-			return true;
-		}
-		v = prev;
+	for (int level = 0; level < VMA_FINGER_LEVELS && (p = rb_parent(n)); level++, n = p) {
+		const struct vma *pv = rb_entry(p, struct vma, rb);
+
+		/* above: the answer lies in (cache, p] if p ends above addr */
+		if (above && p->rb_left == n && pv->end > addr)
+			return p;
+		/* below: the answer lies in (p, cache], n's subtree, if p ends at or below addr */
+		if (!above && p->rb_right == n && pv->end <= addr)
+			return n;
 	}
-	return false;
+	return mm->vma_tree.rb_node;
 }
 
 /*
- * vma_find: the first VMA that ends above @addr (it contains @addr or lies
- * above it), or NULL. Linux's find_vma. O(1) when @addr lies within a few
- * VMAs of the last one found (the cache), else O(log n).
+ * vma_lower_bound: the first VMA of @n's subtree that ends above @addr.
+ * Written without branches: the direction at each level is as good as
+ * random, and a mispredicted branch per level costs more than the loads.
+ * mask is all ones to go left.
  */
-struct vma *vma_find(struct mm *mm, vaddr_t addr)
+static struct vma *vma_lower_bound(struct rb_node *n, vaddr_t addr)
 {
-	struct rb_node *n = mm->vma_tree.rb_node;
 	struct vma *best = NULL;
 
-	if (mm->cache && vma_find_near(mm->cache, addr, &best)) {
-		if (best)
-			mm->cache = best;
-		return best;
-	}
-	/*
-	 * A lower-bound descent on end, without branches: the direction at
-	 * each level is as good as random, and a mispredicted branch per
-	 * level costs more than the loads. mask is all ones to go left.
-	 */
 	while (n) {
 		struct vma *v = rb_entry(n, struct vma, rb);
 		uintptr_t mask = (uintptr_t)0 - (uintptr_t)(v->end > addr);
@@ -324,9 +312,31 @@ struct vma *vma_find(struct mm *mm, vaddr_t addr)
 		n = (struct rb_node *)(((uintptr_t)n->rb_left & mask) |
 				       ((uintptr_t)n->rb_right & ~mask));
 	}
-	if (best)
-		mm->cache = best;
 	return best;
+}
+
+/*
+ * vma_find: the first VMA that ends above @addr (it contains @addr or lies
+ * above it), or NULL. Linux's find_vma. O(1) when @addr is in the VMA found
+ * last (the cache) or in the hole below it; O(log d) for an answer d VMAs
+ * from it when d is small; O(log n) at most.
+ */
+struct vma *vma_find(struct mm *mm, vaddr_t addr)
+{
+	struct rb_node *top = mm->vma_tree.rb_node;
+	struct vma *cache = mm->cache, *found;
+
+	if (cache) {
+		const struct vma *prev = vma_prev(cache);
+
+		if (addr < cache->end && (cache->start <= addr || !prev || prev->end <= addr))
+			return cache;
+		top = vma_finger(mm, cache, addr);
+	}
+	found = vma_lower_bound(top, addr);
+	if (found)
+		mm->cache = found;
+	return found;
 }
 
 /* vma_find_intersection: the lowest VMA meeting [start, end), or NULL. */

@@ -16,6 +16,10 @@ int uart16550_getc(void);
 /* riscv_console_use_uart: switch the console from SBI to the UART at @base_va. */
 void riscv_console_use_uart(uintptr_t base_va, unsigned int reg_shift, uint32_t clock_hz);
 
+/* PLIC (plic.c): set up the S-mode context of @hartid; claim and dispatch. */
+void riscv_plic_init(paddr_t base, unsigned int ndev, unsigned int hartid);
+void riscv_plic_interrupt(void);
+
 /* riscv_asid_probe: count the hart's ASID bits, at most @limit (asid.c). */
 void riscv_asid_probe(unsigned int limit);
 

@@ -136,5 +136,7 @@ __noreturn void arch_boot(unsigned long hartid, paddr_t dtb_pa)
 		panic("the device tree gives no timebase-frequency");
 	riscv_timer_init(platform.timebase_hz);
 	fill_boot_info(&boot_info, &platform, hartid);
+	if (platform.plic.mmio.present)
+		riscv_plic_init(platform.plic.mmio.base, platform.plic.ndev, (unsigned int)hartid);
 	kern_main(&boot_info);
 }

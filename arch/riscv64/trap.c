@@ -127,6 +127,10 @@ void trap_handle(struct trap_frame *tf)
 			riscv_timer_interrupt();
 			return;
 		}
+		if ((cause & ~SCAUSE_INTR) == IRQ_S_EXT) {
+			riscv_plic_interrupt();
+			return;
+		}
 		report_and_stop(tf);
 	}
 	if (cause_is_fault(cause)) {
@@ -153,9 +157,12 @@ struct trap_frame *trap_handle_user(struct trap_frame *tf)
 	uint64_t cause = tf->scause;
 
 	if (cause & SCAUSE_INTR) {
-		if ((cause & ~SCAUSE_INTR) != IRQ_S_TIMER)
+		if ((cause & ~SCAUSE_INTR) == IRQ_S_TIMER)
+			riscv_timer_interrupt();
+		else if ((cause & ~SCAUSE_INTR) == IRQ_S_EXT)
+			riscv_plic_interrupt();
+		else
 			report_and_stop(tf);
-		riscv_timer_interrupt();
 	} else {
 		user_fault(cause_name(cause), tf->stval, tf->sepc);
 	}

@@ -28,6 +28,7 @@ struct root_region {
 
 #define ROOT_REGION_RAM 1	/* CAP_FRAMES: read, write, exec, map */
 #define ROOT_REGION_MMIO 2	/* CAP_MMIO: read, write, map */
+#define ROOT_REGION_IRQ 3	/* CAP_IRQ of line irq: bind (base, npages: 0) */
 
 struct root_info {
 	unsigned long long magic;

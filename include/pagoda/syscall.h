@@ -39,7 +39,12 @@
 #define SYS_SIGNAL		29	/* (ntfn): OR in the cap's badge (1 if none) */
 #define SYS_WAIT		30	/* (ntfn) -> the pending bits, blocking while none */
 #define SYS_POLL		31	/* (ntfn) -> the pending bits, or -EAGAIN */
-#define SYS_COUNT		32
+#define SYS_IRQ_BIND		32	/* (irq, ntfn): deliver the line as the ntfn cap's badge */
+#define SYS_IRQ_ACK		33	/* (irq): handled; unmask the line */
+#define SYS_IRQ_UNBIND		34	/* (irq) */
+#define SYS_THREAD_SUSPEND	35	/* (thread): stop it; a blocked call ends with -EINTR */
+#define SYS_THREAD_RESUME	36	/* (thread): continue a suspended thread */
+#define SYS_COUNT		37
 
 /*
  * A thread's user registers for SYS_THREAD_READ_REGS/WRITE_REGS: the pc and

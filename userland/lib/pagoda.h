@@ -126,6 +126,32 @@ static inline long ntfn_poll(long ntfn)
 	return syscall2(SYS_POLL, ntfn, 0);
 }
 
+/* Interrupt lines (CAP_IRQ) delivered as notification bits. */
+static inline long irq_bind(long irq, long ntfn)
+{
+	return syscall2(SYS_IRQ_BIND, irq, ntfn);
+}
+
+static inline long irq_ack(long irq)
+{
+	return syscall2(SYS_IRQ_ACK, irq, 0);
+}
+
+static inline long irq_unbind(long irq)
+{
+	return syscall2(SYS_IRQ_UNBIND, irq, 0);
+}
+
+static inline long thread_suspend(long thread)
+{
+	return syscall2(SYS_THREAD_SUSPEND, thread, 0);
+}
+
+static inline long thread_resume(long thread)
+{
+	return syscall2(SYS_THREAD_RESUME, thread, 0);
+}
+
 /* cap_give: mint @src into slot @dst of the CSpace @cspace (badge 0: keep). */
 static inline long cap_give(long src, long cspace, long dst, unsigned long rights,
 			    unsigned long badge)
@@ -210,5 +236,11 @@ static inline long cap_revoke(long slot)
 int puts(const char *s);
 __printf(1, 2) int printf(const char *fmt, ...);
 int vprintf(const char *fmt, va_list ap);
+
+/* Memory (userland/lib/malloc.c): 16-byte aligned blocks; NULL when out of memory. */
+void *malloc(size_t size);
+void free(void *p);
+void *calloc(size_t n, size_t size);
+void *realloc(void *p, size_t size);
 
 #endif

@@ -183,6 +183,78 @@ static void test_notifications(void)
 	CHECK(cap_delete(nt) == 0);
 }
 
+static const struct root_region *find_region(unsigned long kind, const char *name)
+{
+	const struct root_info *ri = root_info();
+
+	for (unsigned long i = 0; i < ri->nregions; i++)
+		if (ri->regions[i].kind == kind && !strcmp(ri->regions[i].name, name))
+			return &ri->regions[i];
+	return NULL;
+}
+
+/*
+ * A real interrupt: the UART raises "transmitter empty" as soon as that
+ * interrupt is enabled in its IER; the line arrives as notification bits.
+ */
+static void test_irq_delivery(void)
+{
+	const struct root_region *uart = find_region(ROOT_REGION_MMIO, "uart");
+	const struct root_region *line = find_region(ROOT_REGION_IRQ, "uart");
+	volatile unsigned char *regs = (volatile unsigned char *)(SCRATCH_TEST_VA + 0x10000);
+	long nt = slot_alloc(), bits = -EAGAIN;
+
+	if (!uart || !line) {
+		CHECK(false, "no UART region or line in root_info");
+		return;
+	}
+	CHECK(notification_create(nt) == 0);
+	CHECK(irq_bind((long)uart->slot, nt) == -ECAPTYPE);
+	CHECK(irq_ack((long)line->slot) == -ENOENT, "not bound yet");
+	CHECK(irq_bind((long)line->slot, nt) == 0);
+	CHECK(irq_bind((long)line->slot, nt) == -EBUSY);
+	CHECK(map(ROOT_SLOT_ASPACE, (unsigned long)regs, (long)uart->slot, 0, 1, MAP_R | MAP_W) == 0);
+	CHECK(map(ROOT_SLOT_ASPACE, (unsigned long)regs + 4096, (long)uart->slot, 0, 1,
+		  MAP_R | MAP_X) == -EINVAL, "MMIO is never executable");
+	regs[1] |= 0x02;	/* IER: transmitter holding register empty */
+	for (int i = 0; i < 100000 && bits == -EAGAIN; i++)
+		bits = ntfn_poll(nt);
+	regs[1] &= (unsigned char)~0x02;
+	CHECK(bits == 1, "notification bits %ld", bits);
+	CHECK(irq_ack((long)line->slot) == 0);
+	CHECK(irq_unbind((long)line->slot) == 0);
+	CHECK(irq_unbind((long)line->slot) == -ENOENT);
+	CHECK(unmap(ROOT_SLOT_ASPACE, (unsigned long)regs, 1) == 0);
+	CHECK(cap_delete(nt) == 0);
+}
+
+static void test_suspend_resume(void)
+{
+	struct child spin, srv;
+	struct user_regs regs;
+	long ep = slot_alloc();
+
+	CHECK(spawn("utest_spin", THREAD_PRIO_DEFAULT_USER, &spin) == 0);
+	CHECK(thread_start(spin.thread, spin.entry, spin.stack_top, 0) == 0);
+	CHECK(sys_yield() == 0);
+	CHECK(thread_suspend(spin.thread) == 0);
+	CHECK(thread_suspend(spin.thread) == 0, "suspending twice is fine");
+	CHECK(thread_read_regs(spin.thread, &regs) == 0);
+	CHECK(regs.pc >= 0x400000 && regs.pc < 0x500000, "pc %llx", regs.pc);
+	CHECK(thread_resume(spin.thread) == 0);
+	CHECK(thread_resume(spin.thread) == -EINVAL, "already running");
+	CHECK(sys_yield() == 0);
+	CHECK(cap_delete(spin.thread) == 0);
+	/* A thread blocked in IPC has stable registers too. */
+	CHECK(spawn("utest_ipc_server", THREAD_PRIO_DEFAULT_USER, &srv) == 0);
+	CHECK(endpoint_create(ep) == 0);
+	CHECK(cap_give(ep, srv.cspace, 1, CAP_R_RECV | CAP_R_SEND, 0) == 0);
+	CHECK(thread_start(srv.thread, srv.entry, srv.stack_top, 0) == 0);
+	CHECK(sys_yield() == 0);
+	CHECK(thread_read_regs(srv.thread, &regs) == 0, "blocked in recv");
+	CHECK(cap_delete(srv.thread) == 0 && cap_delete(ep) == 0);
+}
+
 static void test_bad_programs(void)
 {
 	CHECK(run_child("bad_elf", 0) == -ENOEXEC);
@@ -209,6 +281,8 @@ static const struct {
 	{ "thread_registers_and_rights", test_thread_regs },
 	{ "preemption_of_a_spinning_thread", test_preemption },
 	{ "notifications_signal_wait_poll", test_notifications },
+	{ "device_interrupt_reaches_notification", test_irq_delivery },
+	{ "suspend_resume_and_registers", test_suspend_resume },
 	{ "malformed_and_faulting_programs", test_bad_programs },
 	{ "random_syscalls_leave_kernel_healthy", test_random_syscalls },
 };
