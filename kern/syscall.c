@@ -256,6 +256,7 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 	[SYS_IRQ_UNBIND] = sys_irq_unbind,
 	[SYS_THREAD_SUSPEND] = sys_thread_suspend,
 	[SYS_THREAD_RESUME] = sys_thread_resume,
+	[SYS_THREAD_SET_PRIO] = sys_thread_set_prio,
 };
 
 struct trap_frame *syscall_entry(struct trap_frame *tf)

@@ -323,3 +323,16 @@ long sys_thread_resume(struct trap_frame *tf)
 
 	return err ? err : thread_resume(t);
 }
+
+long sys_thread_set_prio(struct trap_frame *tf)
+{
+	unsigned long prio = arch_syscall_arg(tf, 1);
+	struct thread *t;
+	long err = thread_cap(tf, &t);
+
+	if (err)
+		return err;
+	if (prio > thread_current()->prio)
+		return -EPERM;
+	return thread_set_prio(t, (unsigned int)prio);
+}

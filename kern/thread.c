@@ -265,3 +265,24 @@ int thread_resume(struct thread *t)
 	arch_irq_restore(irq);
 	return 0;
 }
+
+int thread_set_prio(struct thread *t, unsigned int prio)
+{
+	unsigned long irq;
+
+	if (prio > THREAD_PRIO_MAX || t->state == THREAD_DEAD)
+		return -EINVAL;
+	irq = arch_irq_save();
+	if (t->state == THREAD_RUNNABLE) {
+		sched_dequeue(t);
+		t->prio = prio;
+		sched_enqueue(t);
+	} else {
+		t->prio = prio;
+	}
+	/* A lowered current thread yields at its next preemption point. */
+	if (t == thread_current())
+		sched_need_resched = true;
+	arch_irq_restore(irq);
+	return 0;
+}

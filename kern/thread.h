@@ -128,6 +128,9 @@ long thread_wait(struct thread *t);
 int thread_suspend(struct thread *t);
 int thread_resume(struct thread *t);
 
+/* thread_set_prio: 0..THREAD_PRIO_MAX; -EINVAL otherwise or if DEAD. */
+int thread_set_prio(struct thread *t, unsigned int prio);
+
 /* thread_kill: end @t (not current) wherever it is; its exit code is -EDEAD. */
 void thread_kill(struct thread *t);
 

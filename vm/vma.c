@@ -264,34 +264,37 @@ void vma_merge_next(struct vma *vma)
 
 /* ---------------------------------------------------------- find -- */
 
-/* How many levels vma_finger climbs before it gives up for the root. */
-#define VMA_FINGER_LEVELS 4
+/* How far vma_find walks the list from the cached VMA before it descends. */
+#define VMA_FIND_STEPS 4
 
 /*
- * vma_finger: where vma_find(@addr) should search when @cache, the VMA
- * found last, does not answer: the smallest subtree among its nearest
- * ancestors sure to hold the answer (a finger search). Climbing stops at
- * the first ancestor that bounds the answer on the far side, so the climb
- * and the descent cost O(log d) for an answer d VMAs away. The climb is
- * cut short after VMA_FINGER_LEVELS: a far answer is searched from the
- * root, at the price of a few loads the last search left in cache.
+ * vma_find_near: settle vma_find(@addr) by walking at most VMA_FIND_STEPS
+ * list links from @v (the cached VMA), which answers for its own range and
+ * the hole below it. Faults and edits tend to stay near one another, and
+ * neighbours are cheaper to reach along the list than from the root.
+ * true with *@found (maybe NULL: nothing above) if settled.
  */
-static struct rb_node *vma_finger(struct mm *mm, struct vma *cache, vaddr_t addr)
+static bool vma_find_near(struct vma *v, vaddr_t addr, struct vma **found)
 {
-	bool above = addr >= cache->end;
-	struct rb_node *n = &cache->rb, *p;
+	for (int i = 0; i <= VMA_FIND_STEPS; i++) {
+		struct vma *prev;
 
-	for (int level = 0; level < VMA_FINGER_LEVELS && (p = rb_parent(n)); level++, n = p) {
-		const struct vma *pv = rb_entry(p, struct vma, rb);
-
-		/* above: the answer lies in (cache, p] if p ends above addr */
-		if (above && p->rb_left == n && pv->end > addr)
-			return p;
-		/* below: the answer lies in (p, cache], n's subtree, if p ends at or below addr */
-		if (!above && p->rb_right == n && pv->end <= addr)
-			return n;
+		if (addr >= v->end) {
+			v = vma_next(v);
+			if (!v) {
+				*found = NULL;
+				return true;
+			}
+			continue;
+		}
+		prev = vma_prev(v);
+		if (v->start <= addr || !prev || prev->end <= addr) {
+			*found = v;
+			return true;
+		}
+		v = prev;
 	}
-	return mm->vma_tree.rb_node;
+	return false;
 }
 
 /*
@@ -317,23 +320,19 @@ static struct vma *vma_lower_bound(struct rb_node *n, vaddr_t addr)
 
 /*
  * vma_find: the first VMA that ends above @addr (it contains @addr or lies
- * above it), or NULL. Linux's find_vma. O(1) when @addr is in the VMA found
- * last (the cache) or in the hole below it; O(log d) for an answer d VMAs
- * from it when d is small; O(log n) at most.
+ * above it), or NULL. Linux's find_vma. O(1) when @addr lies within a few
+ * VMAs of the one found last (the cache), else O(log n).
  */
 struct vma *vma_find(struct mm *mm, vaddr_t addr)
 {
-	struct rb_node *top = mm->vma_tree.rb_node;
-	struct vma *cache = mm->cache, *found;
+	struct vma *found;
 
-	if (cache) {
-		const struct vma *prev = vma_prev(cache);
-
-		if (addr < cache->end && (cache->start <= addr || !prev || prev->end <= addr))
-			return cache;
-		top = vma_finger(mm, cache, addr);
+	if (mm->cache && vma_find_near(mm->cache, addr, &found)) {
+		if (found)
+			mm->cache = found;
+		return found;
 	}
-	found = vma_lower_bound(top, addr);
+	found = vma_lower_bound(mm->vma_tree.rb_node, addr);
 	if (found)
 		mm->cache = found;
 	return found;

@@ -44,7 +44,8 @@
 #define SYS_IRQ_UNBIND		34	/* (irq) */
 #define SYS_THREAD_SUSPEND	35	/* (thread): stop it; a blocked call ends with -EINTR */
 #define SYS_THREAD_RESUME	36	/* (thread): continue a suspended thread */
-#define SYS_COUNT		37
+#define SYS_THREAD_SET_PRIO	37	/* (thread, prio): at most the caller's own */
+#define SYS_COUNT		38
 
 /*
  * A thread's user registers for SYS_THREAD_READ_REGS/WRITE_REGS: the pc and

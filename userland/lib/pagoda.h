@@ -152,6 +152,11 @@ static inline long thread_resume(long thread)
 	return syscall2(SYS_THREAD_RESUME, thread, 0);
 }
 
+static inline long thread_set_prio(long thread, unsigned long prio)
+{
+	return syscall2(SYS_THREAD_SET_PRIO, thread, (long)prio);
+}
+
 /* cap_give: mint @src into slot @dst of the CSpace @cspace (badge 0: keep). */
 static inline long cap_give(long src, long cspace, long dst, unsigned long rights,
 			    unsigned long badge)

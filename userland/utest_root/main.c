@@ -255,6 +255,45 @@ static void test_suspend_resume(void)
 	CHECK(cap_delete(srv.thread) == 0 && cap_delete(ep) == 0);
 }
 
+/* Each missing right gives -EPERM, on every kind of capability. */
+static void test_rights(void)
+{
+	long t = slot_alloc(), as = slot_alloc(), cs = slot_alloc(), nt = slot_alloc();
+	long weak = slot_alloc(), region;
+	unsigned long pgoff;
+	struct child c;
+
+	CHECK(spawn("utest_spin", THREAD_PRIO_DEFAULT_USER, &c) == 0);
+	CHECK(cap_copy(c.thread, t, CAP_R_ALL & ~CAP_R_CONTROL) == 0);
+	CHECK(thread_start(t, c.entry, c.stack_top, 0) == -EPERM);
+	CHECK(thread_suspend(t) == -EPERM && thread_set_prio(t, 1) == -EPERM);
+	CHECK(thread_set_prio(c.thread, THREAD_PRIO_DEFAULT_USER + 1) == -EPERM, "above own");
+	CHECK(thread_set_prio(c.thread, 99) == -EPERM);
+	CHECK(thread_set_prio(c.thread, 3) == 0);
+	CHECK(cap_copy(c.aspace, as, CAP_R_ALL & ~CAP_R_MAP) == 0);
+	CHECK(page_alloc(&region, &pgoff) == 0);
+	CHECK(map(as, 0x10000000, region, pgoff, 1, MAP_R) == -EPERM);
+	CHECK(unmap(as, 0x400000, 1) == -EPERM);
+	CHECK(cap_copy(c.cspace, cs, CAP_R_ALL & ~CAP_R_CONTROL) == 0);
+	CHECK(cap_give(ROOT_SLOT_ARCHIVE, cs, 5, CAP_R_READ, 0) == -EPERM);
+	CHECK(cap_copy(region, weak, CAP_R_MAP | CAP_R_READ) == 0);
+	CHECK(map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, weak, pgoff, 1, MAP_R | MAP_W) == -EPERM);
+	CHECK(map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, weak, pgoff, 1, MAP_R | MAP_X) == -EPERM);
+	CHECK(cap_delete(weak) == 0 && cap_copy(region, weak, CAP_R_READ | CAP_R_WRITE) == 0);
+	CHECK(map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, weak, pgoff, 1, MAP_R) == -EPERM, "no map");
+	CHECK(notification_create(nt) == 0 && cap_delete(weak) == 0);
+	CHECK(cap_copy(nt, weak, CAP_R_RECV) == 0 && ntfn_signal(weak) == -EPERM);
+	CHECK(cap_delete(weak) == 0 && cap_copy(nt, weak, CAP_R_SEND) == 0);
+	CHECK(ntfn_poll(weak) == -EPERM);
+	{
+		long copy = slot_alloc();
+
+		CHECK(cap_copy(weak, copy, CAP_R_ALL) == 0);
+		CHECK(ntfn_poll(copy) == -EPERM, "a copy never gains rights");
+	}
+	CHECK(cap_delete(c.thread) == 0);
+}
+
 static void test_bad_programs(void)
 {
 	CHECK(run_child("bad_elf", 0) == -ENOEXEC);
@@ -283,6 +322,7 @@ static const struct {
 	{ "notifications_signal_wait_poll", test_notifications },
 	{ "device_interrupt_reaches_notification", test_irq_delivery },
 	{ "suspend_resume_and_registers", test_suspend_resume },
+	{ "each_missing_right_is_refused", test_rights },
 	{ "malformed_and_faulting_programs", test_bad_programs },
 	{ "random_syscalls_leave_kernel_healthy", test_random_syscalls },
 };
