@@ -103,7 +103,7 @@ struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 	struct endpoint *ep;
 	struct cap *cap;
 
-	if (unlikely(!c))
+	if (unlikely(!c || c->in_fault))
 		return NULL;
 	if (unlikely((info & ~FAST_INFO_MASK) || IPC_INFO_NWORDS(info) > IPC_WORDS))
 		return NULL;

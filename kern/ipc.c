@@ -25,7 +25,11 @@
 /* wake: @t's blocked system call ends with @result; it resumes from its frame. */
 static void wake(struct thread *t, long result)
 {
-	arch_syscall_set_ret(t->frame, result);
+	/* A thread in a fault is not in a syscall: its registers stay as they are. */
+	if (t->in_fault)
+		t->fault_result = result;
+	else
+		arch_syscall_set_ret(t->frame, result);
 	t->ipc_wait = IPC_NONE;
 	t->ipc_ep = NULL;
 	sched_enqueue(t);
@@ -63,6 +67,17 @@ static long check_info(uint64_t info, bool grant)
 	return 0;
 }
 
+/* sender_word / sender_info: a sender's message: its registers, or its fault message. */
+static uint64_t sender_word(const struct thread *s, unsigned int i)
+{
+	return s->in_fault ? s->fault_msg[i] : arch_syscall_arg(s->frame, IPC_WORD_ARG + i);
+}
+
+static uint64_t sender_info(const struct thread *s)
+{
+	return s->in_fault ? s->fault_info : arch_syscall_arg(s->frame, 1);
+}
+
 /* transfer_cap: move the sender's capability along; false if it could not go. */
 static bool transfer_cap(struct thread *s, const struct ipc_buffer *sbuf, struct thread *r,
 			 const struct ipc_buffer *rbuf)
@@ -84,9 +99,13 @@ static void transfer(struct thread *s, uint64_t info, uint64_t badge, struct thr
 	struct ipc_buffer *sbuf = NULL, *rbuf = NULL;
 	bool cap = IPC_INFO_HAS_CAP(info);
 
+	if (r->in_fault) {
+		/* The reply to a fault: only its label matters (pagoda/fault.h). */
+		r->fault_reply = IPC_INFO_LABEL(info);
+		return;
+	}
 	for (unsigned int i = 0; i < IPC_WORDS; i++)
-		arch_syscall_set_out(r->frame, IPC_WORD_ARG + i,
-				     i < nwords ? arch_syscall_arg(s->frame, IPC_WORD_ARG + i) : 0);
+		arch_syscall_set_out(r->frame, IPC_WORD_ARG + i, i < nwords ? sender_word(s, i) : 0);
 	if (len || cap) {
 		aspace_user_page(s->as, s->ipc_buf, false, (void **)&sbuf);
 		if (!r->ipc_buf || aspace_user_page(r->as, r->ipc_buf, true, (void **)&rbuf))
@@ -119,24 +138,31 @@ static void take_reply_debt(struct thread *r, struct thread *caller)
 
 long ipc_send(struct cap *epcap, uint64_t info, bool block_ok, bool call)
 {
-	struct endpoint *ep = endpoint_of(epcap->cp_obj);
-	struct thread *self = thread_current(), *r;
 	bool grant = (epcap->cp_rights & CAP_R_GRANT) != 0;
 	long err = check_info(info, grant);
 
 	if (err)
 		return err;
+	return ipc_send_ep(endpoint_of(epcap->cp_obj), epcap->cp_badge, grant, info, block_ok,
+			   call);
+}
+
+long ipc_send_ep(struct endpoint *ep, uint64_t badge, bool grant, uint64_t info, bool block_ok,
+		 bool call)
+{
+	struct thread *self = thread_current(), *r;
+
 	if (list_empty(&ep->ep_receivers)) {
 		if (!block_ok)
 			return -EAGAIN;
 		self->ipc_ep = ep;
-		self->ipc_badge = epcap->cp_badge;
+		self->ipc_badge = badge;
 		self->ipc_grant = grant;
 		list_push_back(&ep->ep_senders, &self->ipc_link);
 		block(call ? IPC_CALL : IPC_SEND);
 	}
 	r = list_entry(list_pop_front(&ep->ep_receivers), struct thread, ipc_link);
-	transfer(self, info, epcap->cp_badge, r);
+	transfer(self, info, badge, r);
 	if (call) {
 		self->ipc_grant = grant;
 		take_reply_debt(r, self);
@@ -160,7 +186,7 @@ long ipc_recv(struct cap *epcap, bool block_ok)
 		block(IPC_RECV);
 	}
 	s = list_entry(list_pop_front(&ep->ep_senders), struct thread, ipc_link);
-	transfer(s, arch_syscall_arg(s->frame, 1), s->ipc_badge, self);
+	transfer(s, sender_info(s), s->ipc_badge, self);
 	if (s->ipc_wait == IPC_CALL)
 		take_reply_debt(self, s);
 	else

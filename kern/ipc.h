@@ -25,6 +25,13 @@ struct thread;
 
 /* ipc_send: send (or call, @call) through the endpoint cap @epcap; @block: else -EAGAIN. */
 long ipc_send(struct cap *epcap, uint64_t info, bool block, bool call);
+/*
+ * ipc_send_ep: ipc_send with the endpoint, badge and grant right given
+ * directly (the kernel's own sends, such as fault messages); @info is
+ * trusted.
+ */
+long ipc_send_ep(struct endpoint *ep, uint64_t badge, bool grant, uint64_t info, bool block,
+		 bool call);
 /* ipc_recv: receive from the endpoint cap @epcap. */
 long ipc_recv(struct cap *epcap, bool block);
 /* ipc_reply: answer the caller the current thread owes a reply; -ESRCH if none. */

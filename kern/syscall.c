@@ -257,6 +257,7 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 	[SYS_THREAD_SUSPEND] = sys_thread_suspend,
 	[SYS_THREAD_RESUME] = sys_thread_resume,
 	[SYS_THREAD_SET_PRIO] = sys_thread_set_prio,
+	[SYS_THREAD_SET_FAULT_EP] = sys_thread_set_fault_ep,
 };
 
 struct trap_frame *syscall_entry(struct trap_frame *tf)
@@ -281,11 +282,3 @@ struct trap_frame *syscall_entry(struct trap_frame *tf)
 	return thread_current()->frame;
 }
 
-void user_fault(const char *what, uintptr_t addr, uintptr_t pc)
-{
-	struct thread *t = thread_current();
-
-	kprintf("[fault] thread %llu (%s): %s at %#lx, pc %#lx: thread ended\n",
-		(unsigned long long)t->id, t->name, what, (unsigned long)addr, (unsigned long)pc);
-	thread_exit(-EFAULT);
-}

@@ -12,11 +12,5 @@
  */
 struct trap_frame *syscall_entry(struct trap_frame *tf);
 
-/*
- * user_fault: the current thread took a fault or exception in user mode
- * that nobody handles (fault forwarding comes later): report it and end
- * the thread.
- */
-__noreturn void user_fault(const char *what, uintptr_t addr, uintptr_t pc);
 
 #endif

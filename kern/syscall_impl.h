@@ -28,5 +28,6 @@ long sys_irq_unbind(struct trap_frame *tf);
 long sys_thread_suspend(struct trap_frame *tf);
 long sys_thread_resume(struct trap_frame *tf);
 long sys_thread_set_prio(struct trap_frame *tf);
+long sys_thread_set_fault_ep(struct trap_frame *tf);
 
 #endif

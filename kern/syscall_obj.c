@@ -10,6 +10,8 @@
 #include <arch/thread.h>
 #include <kern/aspace.h>
 #include <kern/cspace_obj.h>
+#include <kern/endpoint.h>
+#include <kern/fault.h>
 #include <kern/irq.h>
 #include <kern/notification.h>
 #include <kern/syscall_impl.h>
@@ -335,4 +337,21 @@ long sys_thread_set_prio(struct trap_frame *tf)
 	if (prio > thread_current()->prio)
 		return -EPERM;
 	return thread_set_prio(t, (unsigned int)prio);
+}
+
+long sys_thread_set_fault_ep(struct trap_frame *tf)
+{
+	unsigned long slot = arch_syscall_arg(tf, 1);
+	struct cap *ep = NULL;
+	struct thread *t;
+	long err = thread_cap(tf, &t);
+
+	if (!err && slot)
+		err = own_cap(slot, CAP_ENDPOINT, CAP_R_SEND, &ep);
+	if (err)
+		return err;
+	if (t->state == THREAD_DEAD)
+		return -EINVAL;
+	fault_set_handler(t, ep ? endpoint_of(ep->cp_obj) : NULL, ep ? ep->cp_badge : 0);
+	return 0;
 }

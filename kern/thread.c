@@ -8,6 +8,7 @@
 #include <arch/mmu.h>
 #include <kern/aspace.h>
 #include <kern/cspace_obj.h>
+#include <kern/fault.h>
 #include <kern/ipc.h>
 #include <kern/kalloc.h>
 #include <kern/mem.h>
@@ -50,6 +51,8 @@ void thread_resume_to_user(void *arg)
 	thread_reap();
 	if (unlikely(t->doomed))
 		thread_exit(-EDEAD);
+	if (unlikely(t->in_fault))
+		fault_finish(t);
 	arch_user_return(t->frame);
 }
 
@@ -63,6 +66,7 @@ static void thread_free(struct thread *t)
 static void release(struct thread *t)
 {
 	frame_free_contig(&kernel_frames, t->kstack_pa, KSTACK_PAGES);
+	fault_set_handler(t, NULL, 0);
 	if (t->as)
 		kobj_put(&t->as->as_ko);
 	if (t->cs)

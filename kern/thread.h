@@ -76,6 +76,15 @@ struct thread {
 	struct thread *reply_to;	/* the caller owed a reply by this thread */
 	struct thread *reply_from;	/* while IPC_REPLY: who owes this thread one */
 
+	/* Faults (kern/fault.c): where they go, and the one in progress. */
+	struct endpoint *fault_ep;	/* referenced; NULL: faults end the thread */
+	uint64_t fault_badge;
+	bool in_fault;			/* calling fault_ep: message below, not in regs */
+	uint64_t fault_info;		/* the fault message's info word */
+	uint64_t fault_msg[4];		/* ... and its words */
+	long fault_result;		/* 0, or -EDEAD if the handler went away */
+	uint64_t fault_reply;		/* the handler's reply label */
+
 	long exit_code;			/* valid when DEAD */
 	bool doomed;			/* exit at the end of the current syscall */
 	bool reaped;			/* DEAD and its stack and references released */

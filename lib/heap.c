@@ -52,7 +52,8 @@ STATIC_ASSERT(HEAP_NBINS % 64 == 0);
 /* heap_seal: a hash of a header's other words; a smashed header rarely matches it. */
 static uintptr_t heap_seal(uintptr_t tag, size_t a, size_t b)
 {
-	return ~tag ^ (uintptr_t)(a * 0x9e3779b97f4a7c15ULL) ^ (uintptr_t)(b * 0xc2b2ae3d27d4eb4fULL);
+	return ~tag ^ (uintptr_t)(a * 0x9e3779b97f4a7c15ULL) ^
+	       (uintptr_t)(b * 0xc2b2ae3d27d4eb4fULL);
 }
 
 static uintptr_t heap_tag(const struct heap *h, uint64_t tag)
@@ -300,7 +301,8 @@ static struct heap_block *heap_lookup(const struct heap *h, const void *p, const
 void heap_init(struct heap *h)
 {
 	memset(h, 0, sizeof(*h));
-	h->h_key = (uintptr_t)((((uintptr_t)h >> 4) * 0x9e3779b97f4a7c15ULL) ^ 0x2545f4914f6cdd1dULL);
+	h->h_key = (uintptr_t)(((uintptr_t)h >> 4) * 0x9e3779b97f4a7c15ULL);
+	h->h_key ^= (uintptr_t)0x2545f4914f6cdd1dULL;
 	for (unsigned int i = 0; i < HEAP_NBINS; i++)
 		list_init(&h->h_bins[i]);
 }

@@ -13,7 +13,9 @@
 #include <arch/cpu.h>
 #include <arch/trap.h>
 #include <kern/console.h>
+#include <pagoda/fault.h>
 #include <kern/clock.h>
+#include <kern/fault.h>
 #include <kern/sched.h>
 #include <kern/syscall.h>
 #include <kern/thread.h>
@@ -145,6 +147,32 @@ void trap_handle(struct trap_frame *tf)
 	report_and_stop(tf);
 }
 
+/* user_trap: an exception from user mode, decoded for kern/fault.c. Never returns. */
+static __noreturn void user_trap(struct trap_frame *tf)
+{
+	switch (tf->scause) {
+	case EXC_LOAD_PAGE_FAULT:
+	case EXC_LOAD_ACCESS:
+		user_page_fault(tf->stval, FAULT_ACCESS_READ, tf->sepc);
+	case EXC_STORE_PAGE_FAULT:
+	case EXC_STORE_ACCESS:
+		user_page_fault(tf->stval, FAULT_ACCESS_WRITE, tf->sepc);
+	case EXC_INSN_PAGE_FAULT:
+	case EXC_INSN_ACCESS:
+		user_page_fault(tf->stval, FAULT_ACCESS_EXEC, tf->sepc);
+	case EXC_ILLEGAL_INSN:
+		user_exception(FAULT_EXC_ILLEGAL, 0, tf->sepc);
+	case EXC_INSN_MISALIGNED:
+	case EXC_LOAD_MISALIGNED:
+	case EXC_STORE_MISALIGNED:
+		user_exception(FAULT_EXC_MISALIGNED, tf->stval, tf->sepc);
+	case EXC_BREAKPOINT:
+		user_exception(FAULT_EXC_BREAKPOINT, 0, tf->sepc);
+	default:
+		user_exception(FAULT_EXC_OTHER, tf->stval, tf->sepc);
+	}
+}
+
 /*
  * trap_handle_user: called by entry.S for every trap from user mode, on
  * the current thread's kernel stack, interrupts disabled. Returns the
@@ -164,7 +192,7 @@ struct trap_frame *trap_handle_user(struct trap_frame *tf)
 		else
 			report_and_stop(tf);
 	} else {
-		user_fault(cause_name(cause), tf->stval, tf->sepc);
+		user_trap(tf);
 	}
 	sched_preempt_point();
 	return thread_current()->frame;

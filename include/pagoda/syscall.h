@@ -45,7 +45,8 @@
 #define SYS_THREAD_SUSPEND	35	/* (thread): stop it; a blocked call ends with -EINTR */
 #define SYS_THREAD_RESUME	36	/* (thread): continue a suspended thread */
 #define SYS_THREAD_SET_PRIO	37	/* (thread, prio): at most the caller's own */
-#define SYS_COUNT		38
+#define SYS_THREAD_SET_FAULT_EP	38	/* (thread, ep): where its faults go; ep 0: nowhere */
+#define SYS_COUNT		39
 
 /*
  * A thread's user registers for SYS_THREAD_READ_REGS/WRITE_REGS: the pc and

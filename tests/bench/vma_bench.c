@@ -187,6 +187,35 @@ static double bench_mmap_munmap(struct world *w, unsigned long iters, enum patte
 	return (now_ns() - t) / (double)iters;
 }
 
+/*
+ * chase_ns: the latency of one dependent random load over @bytes of memory
+ * (a pointer chase through a random cycle): what a lookup pays per tree
+ * level that is not in cache.
+ */
+static double chase_ns(size_t bytes)
+{
+	size_t n = bytes / sizeof(size_t), p = 0;
+	size_t *next = malloc(n * sizeof(size_t));
+	double t;
+
+	if (!next)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		next[i] = i;
+	for (size_t i = n - 1; i > 0; i--) {	/* Sattolo: one cycle through all */
+		size_t j = rnd(i), tmp = next[i];
+
+		next[i] = next[j];
+		next[j] = tmp;
+	}
+	t = now_ns();
+	for (int i = 0; i < 1000000; i++)
+		p = next[p];
+	t = (now_ns() - t) / 1e6;
+	free(next);
+	return p == n ? 0 : t;
+}
+
 static void machine(void)
 {
 	char line[256];
@@ -200,6 +229,8 @@ static void machine(void)
 	}
 	if (f)
 		fclose(f);
+	printf("# dependent random load: %.0f ns over 1 MiB, %.0f ns over 256 MiB\n",
+	       chase_ns((size_t)1 << 20), chase_ns((size_t)256 << 20));
 }
 
 static const char *const names[] = { "find_vma", "gua", "mmap+munmap" };

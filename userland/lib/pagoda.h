@@ -10,6 +10,7 @@
 #include <pagoda/compiler.h>
 #include <pagoda/caps.h>
 #include <pagoda/errno.h>
+#include <pagoda/fault.h>
 #include <pagoda/ipc.h>
 #include <pagoda/syscall.h>
 #include <pagoda/types.h>
@@ -155,6 +156,12 @@ static inline long thread_resume(long thread)
 static inline long thread_set_prio(long thread, unsigned long prio)
 {
 	return syscall2(SYS_THREAD_SET_PRIO, thread, (long)prio);
+}
+
+/* thread_set_fault_ep: where the thread's faults go (pagoda/fault.h); ep 0: nowhere. */
+static inline long thread_set_fault_ep(long thread, long ep)
+{
+	return syscall2(SYS_THREAD_SET_FAULT_EP, thread, ep);
 }
 
 /* cap_give: mint @src into slot @dst of the CSpace @cspace (badge 0: keep). */

@@ -5,6 +5,7 @@
  */
 #include <lib/ktap.h>
 #include <lib/string.h>
+#include <arch_user.h>
 #include <pagoda.h>
 #include <spawn.h>
 
@@ -294,6 +295,56 @@ static void test_rights(void)
 	CHECK(cap_delete(c.thread) == 0);
 }
 
+/* run_faulting: spawn @name with its faults going to @ep (badge 77); receive its first fault. */
+static long run_faulting(const char *name, long ep_badged, long ep, struct child *c,
+			 struct ipc_msg *m)
+{
+	long err = spawn(name, THREAD_PRIO_DEFAULT_USER, c);
+
+	if (!err)
+		err = thread_set_fault_ep(c->thread, ep_badged);
+	if (!err)
+		err = thread_start(c->thread, c->entry, c->stack_top, 0);
+	return err ? err : ipc_recv(ep, m);
+}
+
+static void test_fault_forwarding(void)
+{
+	long ep = slot_alloc(), badged = slot_alloc(), region;
+	struct user_regs regs;
+	unsigned long pgoff;
+	struct ipc_msg m;
+	struct child c;
+
+	CHECK(endpoint_create(ep) == 0 && cap_mint(ep, badged, CAP_R_SEND, 77) == 0);
+	/* A page fault, answered by mapping the page: the write then succeeds. */
+	CHECK(run_faulting("utest_fault", badged, ep, &c, &m) == 0);
+	CHECK(IPC_INFO_LABEL(m.info) == FAULT_LABEL_PAGE && m.badge == 77);
+	CHECK(m.w[0] == 0x20000000 && m.w[1] == FAULT_ACCESS_WRITE, "addr %llx", m.w[0]);
+	CHECK(thread_set_fault_ep(c.thread, ROOT_SLOT_THREAD) == -ECAPTYPE);
+	CHECK(thread_read_regs(c.thread, &regs) == 0 && regs.pc == m.w[2], "pc of the fault");
+	CHECK(page_alloc(&region, &pgoff) == 0);
+	CHECK(map(c.aspace, 0x20000000, region, pgoff, 1, MAP_R | MAP_W) == 0);
+	m.info = IPC_INFO(FAULT_REPLY_RESUME, 0, 0, 0);
+	CHECK(ipc_reply(&m) == 0);
+	CHECK(thread_wait(c.thread) == 1, "resumed after the handler mapped the page");
+	/* The handler refuses: the thread ends with -EFAULT. */
+	CHECK(run_faulting("utest_fault", badged, ep, &c, &m) == 0);
+	m.info = IPC_INFO(FAULT_REPLY_KILL, 0, 0, 0);
+	CHECK(ipc_reply(&m) == 0);
+	CHECK(thread_wait(c.thread) == -EFAULT);
+	/* A breakpoint, stepped over by moving the pc. */
+	CHECK(run_faulting("utest_ebreak", badged, ep, &c, &m) == 0);
+	CHECK(IPC_INFO_LABEL(m.info) == FAULT_LABEL_EXCEPTION && m.w[1] == FAULT_EXC_BREAKPOINT);
+	CHECK(thread_read_regs(c.thread, &regs) == 0 && regs.pc == m.w[2]);
+	regs.pc += ARCH_BREAKPOINT_LEN;
+	CHECK(thread_write_regs(c.thread, &regs) == 0);
+	m.info = IPC_INFO(FAULT_REPLY_RESUME, 0, 0, 0);
+	CHECK(ipc_reply(&m) == 0);
+	CHECK(thread_wait(c.thread) == 5, "stepped over the breakpoint");
+	CHECK(cap_delete(badged) == 0 && cap_delete(ep) == 0);
+}
+
 static void test_bad_programs(void)
 {
 	CHECK(run_child("bad_elf", 0) == -ENOEXEC);
@@ -323,6 +374,7 @@ static const struct {
 	{ "device_interrupt_reaches_notification", test_irq_delivery },
 	{ "suspend_resume_and_registers", test_suspend_resume },
 	{ "each_missing_right_is_refused", test_rights },
+	{ "faults_forwarded_to_a_handler", test_fault_forwarding },
 	{ "malformed_and_faulting_programs", test_bad_programs },
 	{ "random_syscalls_leave_kernel_healthy", test_random_syscalls },
 };

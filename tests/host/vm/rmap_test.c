@@ -416,6 +416,17 @@ static void check_slots(void)
 	}
 }
 
+/*
+ * check_light: every step: each mm (mm_check also runs anon_vma_check on
+ * every anon_vma that has VMAs); the whole forest is checked every 16 steps.
+ */
+static void check_light(void)
+{
+	for (int q = 0; q < NPROC; q++)
+		if (W->p[q].alive)
+			CHECK(mm_check(W->p[q].mm) == 0);
+}
+
 static void check_all(void)
 {
 	for (int i = 0; i < NPAGE; i++)
@@ -506,6 +517,8 @@ static void run(uint64_t seed, unsigned long steps)
 		}
 		if (W->now % 16 == 0)
 			check_all();
+		else
+			check_light();
 		if (test_case_failures)
 			printf("# seed %#llx: failed at step %lu\n", (unsigned long long)seed,
 			       W->now);

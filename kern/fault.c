@@ -1,0 +1,98 @@
+/*
+ * kern/fault.c: forwarding user faults to handlers (see fault.h).
+ *
+ * A fault is a kernel-made `call` on the thread's fault endpoint. The
+ * message lives in the thread (fault_info, fault_msg), not in its
+ * registers, and the reply only sets fault_reply: the thread's user
+ * registers are exactly those of the faulting instruction throughout, so a
+ * handler may read or change them while the thread waits.
+ */
+#include <pagoda/errno.h>
+#include <pagoda/fault.h>
+#include <pagoda/ipc.h>
+#include <kern/console.h>
+#include <kern/endpoint.h>
+#include <kern/fault.h>
+#include <kern/ipc.h>
+#include <kern/sched.h>
+#include <kern/thread.h>
+
+static const char *const exc_names[] = {
+	[FAULT_EXC_ILLEGAL] = "illegal instruction",
+	[FAULT_EXC_MISALIGNED] = "misaligned access",
+	[FAULT_EXC_BREAKPOINT] = "breakpoint",
+	[FAULT_EXC_OTHER] = "exception",
+};
+
+static const char *access_name(unsigned int access)
+{
+	return access == FAULT_ACCESS_WRITE ? "write" :
+	       access == FAULT_ACCESS_EXEC ? "execute" : "read";
+}
+
+static __noreturn void end_thread(struct thread *t, const char *what, const char *why)
+{
+	kprintf("[fault] thread %llu (%s, fault badge %#llx): %s at %#llx, pc %#llx: %s\n",
+		(unsigned long long)t->id, t->name, (unsigned long long)t->fault_badge, what,
+		(unsigned long long)t->fault_msg[0], (unsigned long long)t->fault_msg[2], why);
+	thread_exit(-EFAULT);
+}
+
+static __noreturn void forward(uint64_t label, uint64_t addr, uint64_t kind, uint64_t pc,
+			       const char *what)
+{
+	struct thread *t = thread_current();
+
+	t->fault_msg[0] = addr;
+	t->fault_msg[1] = kind;
+	t->fault_msg[2] = pc;
+	t->fault_msg[3] = t->id;
+	if (!t->fault_ep)
+		end_thread(t, what, "no fault handler, thread ended");
+	t->fault_info = IPC_INFO(label, 4, 0, 0);
+	t->fault_result = 0;
+	t->fault_reply = FAULT_REPLY_KILL;
+	t->in_fault = true;
+	ipc_send_ep(t->fault_ep, t->fault_badge, false, t->fault_info, true, true);
+	/* A blocking call never returns here: the thread resumes through fault_finish. */
+	__builtin_unreachable();
+}
+
+void user_page_fault(uintptr_t addr, unsigned int access, uintptr_t pc)
+{
+	const char *what = access == FAULT_ACCESS_WRITE ? "page fault (write)" :
+			   access == FAULT_ACCESS_EXEC	? "page fault (execute)" :
+							  "page fault (read)";
+
+	forward(FAULT_LABEL_PAGE, addr, access, pc, what);
+}
+
+void user_exception(unsigned int kind, uintptr_t addr, uintptr_t pc)
+{
+	if (kind < FAULT_EXC_ILLEGAL || kind > FAULT_EXC_OTHER)
+		kind = FAULT_EXC_OTHER;
+	forward(FAULT_LABEL_EXCEPTION, addr, kind, pc, exc_names[kind]);
+}
+
+void fault_finish(struct thread *t)
+{
+	t->in_fault = false;
+	if (t->fault_result)
+		end_thread(t, "fault", "the fault handler went away, thread ended");
+	if (t->fault_reply != FAULT_REPLY_RESUME)
+		end_thread(t, t->fault_info >> 32 == FAULT_LABEL_PAGE ?
+			   access_name((unsigned int)t->fault_msg[1]) : "exception",
+			   "ended by its fault handler");
+}
+
+void fault_set_handler(struct thread *t, struct endpoint *ep, uint64_t badge)
+{
+	struct endpoint *old = t->fault_ep;
+
+	if (ep)
+		kobj_get(&ep->ep_ko);
+	t->fault_ep = ep;
+	t->fault_badge = badge;
+	if (old)
+		kobj_put(&old->ep_ko);
+}

@@ -1,0 +1,32 @@
+/*
+ * kern/fault.h: faults and exceptions of user threads (message format in
+ * pagoda/fault.h). The arch trap code decodes the cause and calls one of
+ * these on the faulting thread; neither returns: the thread either calls
+ * its fault endpoint and resumes (or dies) when the handler replies, or,
+ * with no handler, ends with a report on the console.
+ */
+#ifndef PAGODA_KERN_FAULT_H
+#define PAGODA_KERN_FAULT_H
+
+#include <pagoda/compiler.h>
+#include <pagoda/types.h>
+
+struct thread;
+struct endpoint;
+
+/* user_page_fault: @access is FAULT_ACCESS_READ, _WRITE or _EXEC. */
+__noreturn void user_page_fault(uintptr_t addr, unsigned int access, uintptr_t pc);
+/* user_exception: @kind is a FAULT_EXC_*; @addr is the faulting address or 0. */
+__noreturn void user_exception(unsigned int kind, uintptr_t addr, uintptr_t pc);
+
+/*
+ * fault_finish: a thread resuming after its fault handler answered: back to
+ * user mode if the answer was "resume", else it ends. Called from the
+ * thread's continuation.
+ */
+void fault_finish(struct thread *t);
+
+/* fault_set_handler: @t's faults go to @ep (referenced) with @badge; NULL: none. */
+void fault_set_handler(struct thread *t, struct endpoint *ep, uint64_t badge);
+
+#endif
