@@ -5,6 +5,7 @@
  * failed check and exits with the number of failures (0: all good); the
  * kernel self-test user_program_checks_syscalls runs it.
  */
+#include <lib/string.h>
 #include <pagoda.h>
 
 static int failures;
@@ -42,5 +43,21 @@ int main(void)
 	/* Starts on the stack, runs past its top into unmapped memory. */
 	EXPECT(sys_debug_write(stack_buf, DEBUG_WRITE_MAX), -EFAULT);
 	EXPECT(sys_yield(), 0);
+	{
+		/* The allocator in user mode: blocks are distinct, writable, reusable. */
+		char *a = malloc(100), *b = malloc(5000), *c;
+
+		EXPECT(a != NULL && b != NULL && a != b, 1);
+		memset(a, 1, 100);
+		memset(b, 2, 5000);
+		EXPECT(a[99] == 1 && b[4999] == 2, 1);
+		free(a);
+		c = malloc(64);
+		EXPECT(c != NULL, 1);
+		EXPECT(malloc(1ul << 40) == NULL, 1);
+		EXPECT(calloc(~0ul / 2, 4) == NULL, 1);
+		free(b);
+		free(c);
+	}
 	return failures;
 }
