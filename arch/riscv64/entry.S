@@ -12,11 +12,7 @@
  * stack starts just below it, and trap_handle_user() returns the frame of
  * the thread to resume (another one after a switch).
  */
-#define TF_SIZE		288
-#define TF_SSTATUS	256
-#define TF_SEPC		264
-#define TF_STVAL	272
-#define TF_SCAUSE	280
+#include "frame.S.h"
 
 	.text
 	.balign 4
@@ -26,36 +22,7 @@ trap_vector:
 	bnez	sp, trap_from_user
 	csrrw	sp, sscratch, zero	/* from the kernel: sp back, sscratch stays 0 */
 	addi	sp, sp, -TF_SIZE
-	sd	x1, 1*8(sp)
-	sd	x3, 3*8(sp)
-	sd	x4, 4*8(sp)
-	sd	x5, 5*8(sp)
-	sd	x6, 6*8(sp)
-	sd	x7, 7*8(sp)
-	sd	x8, 8*8(sp)
-	sd	x9, 9*8(sp)
-	sd	x10, 10*8(sp)
-	sd	x11, 11*8(sp)
-	sd	x12, 12*8(sp)
-	sd	x13, 13*8(sp)
-	sd	x14, 14*8(sp)
-	sd	x15, 15*8(sp)
-	sd	x16, 16*8(sp)
-	sd	x17, 17*8(sp)
-	sd	x18, 18*8(sp)
-	sd	x19, 19*8(sp)
-	sd	x20, 20*8(sp)
-	sd	x21, 21*8(sp)
-	sd	x22, 22*8(sp)
-	sd	x23, 23*8(sp)
-	sd	x24, 24*8(sp)
-	sd	x25, 25*8(sp)
-	sd	x26, 26*8(sp)
-	sd	x27, 27*8(sp)
-	sd	x28, 28*8(sp)
-	sd	x29, 29*8(sp)
-	sd	x30, 30*8(sp)
-	sd	x31, 31*8(sp)
+	SAVE_GPRS_BUT_SP
 	addi	t0, sp, TF_SIZE
 	sd	t0, 2*8(sp)		/* the interrupted sp */
 	csrr	t0, sstatus
@@ -75,70 +42,12 @@ trap_vector:
 	csrw	sepc, t0
 	ld	t0, TF_SSTATUS(sp)
 	csrw	sstatus, t0
-	ld	x1, 1*8(sp)
-	ld	x3, 3*8(sp)
-	ld	x4, 4*8(sp)
-	ld	x5, 5*8(sp)
-	ld	x6, 6*8(sp)
-	ld	x7, 7*8(sp)
-	ld	x8, 8*8(sp)
-	ld	x9, 9*8(sp)
-	ld	x10, 10*8(sp)
-	ld	x11, 11*8(sp)
-	ld	x12, 12*8(sp)
-	ld	x13, 13*8(sp)
-	ld	x14, 14*8(sp)
-	ld	x15, 15*8(sp)
-	ld	x16, 16*8(sp)
-	ld	x17, 17*8(sp)
-	ld	x18, 18*8(sp)
-	ld	x19, 19*8(sp)
-	ld	x20, 20*8(sp)
-	ld	x21, 21*8(sp)
-	ld	x22, 22*8(sp)
-	ld	x23, 23*8(sp)
-	ld	x24, 24*8(sp)
-	ld	x25, 25*8(sp)
-	ld	x26, 26*8(sp)
-	ld	x27, 27*8(sp)
-	ld	x28, 28*8(sp)
-	ld	x29, 29*8(sp)
-	ld	x30, 30*8(sp)
-	ld	x31, 31*8(sp)
+	LOAD_GPRS_BUT_SP
 	addi	sp, sp, TF_SIZE
 	sret
 
 trap_from_user:
-	sd	x1, 1*8(sp)
-	sd	x3, 3*8(sp)
-	sd	x4, 4*8(sp)
-	sd	x5, 5*8(sp)
-	sd	x6, 6*8(sp)
-	sd	x7, 7*8(sp)
-	sd	x8, 8*8(sp)
-	sd	x9, 9*8(sp)
-	sd	x10, 10*8(sp)
-	sd	x11, 11*8(sp)
-	sd	x12, 12*8(sp)
-	sd	x13, 13*8(sp)
-	sd	x14, 14*8(sp)
-	sd	x15, 15*8(sp)
-	sd	x16, 16*8(sp)
-	sd	x17, 17*8(sp)
-	sd	x18, 18*8(sp)
-	sd	x19, 19*8(sp)
-	sd	x20, 20*8(sp)
-	sd	x21, 21*8(sp)
-	sd	x22, 22*8(sp)
-	sd	x23, 23*8(sp)
-	sd	x24, 24*8(sp)
-	sd	x25, 25*8(sp)
-	sd	x26, 26*8(sp)
-	sd	x27, 27*8(sp)
-	sd	x28, 28*8(sp)
-	sd	x29, 29*8(sp)
-	sd	x30, 30*8(sp)
-	sd	x31, 31*8(sp)
+	SAVE_GPRS_BUT_SP
 	csrrw	t0, sscratch, zero	/* the user sp; now in the kernel */
 	sd	t0, 2*8(sp)
 	csrr	t0, sstatus

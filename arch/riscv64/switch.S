@@ -1,8 +1,7 @@
 /*
  * arch/riscv64/switch.S: kernel context switch and the way out to user mode.
  */
-#define TF_SSTATUS	256
-#define TF_SEPC		264
+#include "frame.S.h"
 
 	.text
 /* void arch_context_switch(struct arch_context *from, struct arch_context *to) */
@@ -61,35 +60,6 @@ arch_user_return:
 	csrw	sepc, t0
 	ld	t0, TF_SSTATUS(sp)
 	csrw	sstatus, t0
-	ld	x1, 1*8(sp)
-	ld	x3, 3*8(sp)
-	ld	x4, 4*8(sp)
-	ld	x5, 5*8(sp)
-	ld	x6, 6*8(sp)
-	ld	x7, 7*8(sp)
-	ld	x8, 8*8(sp)
-	ld	x9, 9*8(sp)
-	ld	x10, 10*8(sp)
-	ld	x11, 11*8(sp)
-	ld	x12, 12*8(sp)
-	ld	x13, 13*8(sp)
-	ld	x14, 14*8(sp)
-	ld	x15, 15*8(sp)
-	ld	x16, 16*8(sp)
-	ld	x17, 17*8(sp)
-	ld	x18, 18*8(sp)
-	ld	x19, 19*8(sp)
-	ld	x20, 20*8(sp)
-	ld	x21, 21*8(sp)
-	ld	x22, 22*8(sp)
-	ld	x23, 23*8(sp)
-	ld	x24, 24*8(sp)
-	ld	x25, 25*8(sp)
-	ld	x26, 26*8(sp)
-	ld	x27, 27*8(sp)
-	ld	x28, 28*8(sp)
-	ld	x29, 29*8(sp)
-	ld	x30, 30*8(sp)
-	ld	x31, 31*8(sp)
+	LOAD_GPRS_BUT_SP
 	ld	x2, 2*8(sp)
 	sret
