@@ -107,13 +107,38 @@ int aspace_map(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigne
 	return err;
 }
 
-int aspace_unmap(struct aspace *as, vaddr_t va, size_t npages)
+static void flush_range(struct aspace *as, vaddr_t va, size_t npages)
 {
-	int err = pt_unmap(&as->pt, va, npages, NULL);
-
 	/* The space need not be current: its ASID keeps its entries cached. */
-	for (size_t i = 0; !err && i < npages; i++)
+	for (size_t i = 0; i < npages; i++)
 		arch_aspace_flush_page(&as->arch, va + i * PAGE_SIZE);
+}
+
+int aspace_unmap(struct aspace *as, vaddr_t va, size_t npages, const struct pt_report *old)
+{
+	int err = pt_unmap(&as->pt, va, npages, old);
+
+	if (!err)
+		flush_range(as, va, npages);
+	return err;
+}
+
+int aspace_protect(struct aspace *as, vaddr_t va, size_t npages, unsigned int flags)
+{
+	int err = pt_protect(&as->pt, va, npages, flags | PT_USER);
+
+	if (!err)
+		flush_range(as, va, npages);
+	return err;
+}
+
+int aspace_clear_accessed(struct aspace *as, vaddr_t va, size_t npages,
+			  const struct pt_report *old)
+{
+	int err = pt_clear_accessed(&as->pt, va, npages, old);
+
+	if (!err)
+		flush_range(as, va, npages);
 	return err;
 }
 

@@ -45,8 +45,16 @@ static inline struct aspace *aspace_of(struct kobj *ko)
  * memory ran out. On error nothing changed.
  */
 int aspace_map(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigned int flags);
-/* aspace_unmap: unmap whatever is mapped in [va, va + npages pages). */
-int aspace_unmap(struct aspace *as, vaddr_t va, size_t npages);
+/*
+ * aspace_unmap: unmap whatever is mapped in [va, va + npages pages), each
+ * old leaf reported to @old (may be NULL).
+ */
+int aspace_unmap(struct aspace *as, vaddr_t va, size_t npages, const struct pt_report *old);
+/* aspace_protect: give the mapped pages of the range the PT_* permissions @flags. */
+int aspace_protect(struct aspace *as, vaddr_t va, size_t npages, unsigned int flags);
+/* aspace_clear_accessed: clear A bits, reporting each leaf as it was. */
+int aspace_clear_accessed(struct aspace *as, vaddr_t va, size_t npages,
+			  const struct pt_report *old);
 
 /*
  * aspace_user_page: the kernel address of the user page at @va of @as, if

@@ -258,6 +258,8 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 	[SYS_THREAD_RESUME] = sys_thread_resume,
 	[SYS_THREAD_SET_PRIO] = sys_thread_set_prio,
 	[SYS_THREAD_SET_FAULT_EP] = sys_thread_set_fault_ep,
+	[SYS_PROTECT] = sys_protect,
+	[SYS_QUERY] = sys_query,
 };
 
 struct trap_frame *syscall_entry(struct trap_frame *tf)

@@ -29,5 +29,11 @@ long sys_thread_suspend(struct trap_frame *tf);
 long sys_thread_resume(struct trap_frame *tf);
 long sys_thread_set_prio(struct trap_frame *tf);
 long sys_thread_set_fault_ep(struct trap_frame *tf);
+long sys_protect(struct trap_frame *tf);
+long sys_query(struct trap_frame *tf);
+
+struct cap;
+/* own_cap: the caller's capability in @slot of @type (or CAP_ANY) with @rights. */
+long own_cap(unsigned long slot, unsigned int type, uint32_t rights, struct cap **cap);
 
 #endif

@@ -19,7 +19,7 @@
 #include <kern/sched.h>
 #include <kern/uaccess.h>
 
-static long own_cap(unsigned long slot, unsigned int type, uint32_t rights, struct cap **cap)
+long own_cap(unsigned long slot, unsigned int type, uint32_t rights, struct cap **cap)
 {
 	struct cspace *cs = thread_current()->cs;
 
@@ -143,64 +143,6 @@ long sys_thread_write_regs(struct trap_frame *tf)
 		return err;
 	arch_regs_write(t->frame, &regs);
 	return 0;
-}
-
-/* map_rights: the capability rights that mapping with @prot needs. */
-static long map_rights(unsigned long prot, uint32_t *rights, unsigned int *flags)
-{
-	if (!(prot & MAP_R) || (prot & ~(unsigned long)(MAP_R | MAP_W | MAP_X)) ||
-	    ((prot & MAP_W) && (prot & MAP_X)))
-		return -EINVAL;
-	*rights = CAP_R_MAP | CAP_R_READ | ((prot & MAP_W) ? CAP_R_WRITE : 0) |
-		  ((prot & MAP_X) ? CAP_R_EXEC : 0);
-	*flags = PT_READ | ((prot & MAP_W) ? PT_WRITE : 0) | ((prot & MAP_X) ? PT_EXEC : 0);
-	return 0;
-}
-
-long sys_map(struct trap_frame *tf)
-{
-	unsigned long va = arch_syscall_arg(tf, 1), pgoff = arch_syscall_arg(tf, 3);
-	unsigned long npages = arch_syscall_arg(tf, 4);
-	struct cap *as_cap, *fr_cap;
-	unsigned int flags;
-	uint32_t rights;
-	long err = map_rights(arch_syscall_arg(tf, 5), &rights, &flags);
-
-	if (err)
-		return err;
-	err = own_cap(arch_syscall_arg(tf, 0), CAP_ASPACE, CAP_R_MAP, &as_cap);
-	if (!err)
-		err = own_cap(arch_syscall_arg(tf, 2), CAP_ANY, 0, &fr_cap);
-	if (err)
-		return err;
-	if (fr_cap->cp_type != CAP_FRAMES && fr_cap->cp_type != CAP_MMIO)
-		return -ECAPTYPE;
-	if (fr_cap->cp_type == CAP_MMIO && (flags & PT_EXEC))
-		return -EINVAL;
-	if ((fr_cap->cp_rights & rights) != rights)
-		return -EPERM;
-	if (!npages || npages > fr_cap->cp_range.npages ||
-	    pgoff > fr_cap->cp_range.npages - npages)
-		return -EINVAL;
-	if ((va & (PAGE_SIZE - 1)) || npages > ((unsigned long)-1 >> PAGE_SHIFT) ||
-	    !user_range_ok(va, npages << PAGE_SHIFT))
-		return -EINVAL;
-	return aspace_map(aspace_of(as_cap->cp_obj), va,
-			  fr_cap->cp_range.base + (pgoff << PAGE_SHIFT), npages, flags);
-}
-
-long sys_unmap(struct trap_frame *tf)
-{
-	unsigned long va = arch_syscall_arg(tf, 1), npages = arch_syscall_arg(tf, 2);
-	struct cap *as_cap;
-	long err = own_cap(arch_syscall_arg(tf, 0), CAP_ASPACE, CAP_R_MAP, &as_cap);
-
-	if (err)
-		return err;
-	if (!npages || (va & (PAGE_SIZE - 1)) || npages > ((unsigned long)-1 >> PAGE_SHIFT) ||
-	    !user_range_ok(va, npages << PAGE_SHIFT))
-		return -EINVAL;
-	return aspace_unmap(aspace_of(as_cap->cp_obj), va, npages);
 }
 
 long sys_cap_give(struct trap_frame *tf)

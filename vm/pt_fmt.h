@@ -34,11 +34,20 @@
 #define PT_GLOBAL	(1u << 4)
 #define PT_ACCESSED	(1u << 5)
 #define PT_DIRTY	(1u << 6)
+/*
+ * Software bits (ignored by the MMU: RISC-V RSW, x86 AVL): the most a
+ * mapping may be raised to later. The kernel sets them at map time from
+ * the rights of the frame capability used, so protect can never grant
+ * more than the mapper was allowed. pt_protect leaves them alone.
+ */
+#define PT_MAY_WRITE	(1u << 7)
+#define PT_MAY_EXEC	(1u << 8)
 
 #define PT_RWX		(PT_READ | PT_WRITE | PT_EXEC)
 #define PT_PERM_MASK	(PT_RWX | PT_USER | PT_GLOBAL)
 #define PT_AD_MASK	(PT_ACCESSED | PT_DIRTY)
-#define PT_FLAGS_ALL	(PT_PERM_MASK | PT_AD_MASK)
+#define PT_SOFT_MASK	(PT_MAY_WRITE | PT_MAY_EXEC)
+#define PT_FLAGS_ALL	(PT_PERM_MASK | PT_AD_MASK | PT_SOFT_MASK)
 
 /* The deepest tree any format may describe (Sv57, x86-64 5-level). */
 #define PT_MAX_LEVELS 5

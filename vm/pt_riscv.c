@@ -33,6 +33,8 @@
 #define RV_G		((pte_t)1 << 5)
 #define RV_A		((pte_t)1 << 6)
 #define RV_D		((pte_t)1 << 7)
+#define RV_RSW0		((pte_t)1 << 8)	/* reserved for software */
+#define RV_RSW1		((pte_t)1 << 9)
 #define RV_PPN_SHIFT	10
 #define RV_PPN_BITS	44
 #define RV_PPN_MASK	((((pte_t)1 << RV_PPN_BITS) - 1) << RV_PPN_SHIFT)
@@ -44,6 +46,7 @@ static const struct {
 } pt_rv_bits[] = {
 	{ PT_READ, RV_R },	{ PT_WRITE, RV_W },	  { PT_EXEC, RV_X },  { PT_USER, RV_U },
 	{ PT_GLOBAL, RV_G },	{ PT_ACCESSED, RV_A }, { PT_DIRTY, RV_D },
+	{ PT_MAY_WRITE, RV_RSW0 }, { PT_MAY_EXEC, RV_RSW1 },
 };
 
 static int pt_rv_flags_check(unsigned int flags)

@@ -38,6 +38,8 @@
 #define X86_G		((pte_t)1 << 8)
 #define X86_XD		((pte_t)1 << 63)
 #define X86_ADDR_MASK	((pte_t)0x000ffffffffff000)
+#define X86_AVL0	((pte_t)1 << 9)		/* ignored by the MMU: software */
+#define X86_AVL1	((pte_t)1 << 10)
 
 static int pt_x86_flags_check(unsigned int flags)
 {
@@ -62,6 +64,10 @@ static pte_t pt_x86_mk_leaf(pfn_t pfn, unsigned int flags, unsigned int level)
 		pte |= X86_G;
 	if (!(flags & PT_EXEC))
 		pte |= X86_XD;
+	if (flags & PT_MAY_WRITE)
+		pte |= X86_AVL0;
+	if (flags & PT_MAY_EXEC)
+		pte |= X86_AVL1;
 	return pte;
 }
 
@@ -106,6 +112,10 @@ static unsigned int pt_x86_leaf_flags(pte_t pte, unsigned int level)
 		flags |= PT_ACCESSED;
 	if (pte & X86_D)
 		flags |= PT_DIRTY;
+	if (pte & X86_AVL0)
+		flags |= PT_MAY_WRITE;
+	if (pte & X86_AVL1)
+		flags |= PT_MAY_EXEC;
 	return flags;
 }
 

@@ -30,7 +30,7 @@
 #define SYS_THREAD_CREATE	20	/* (slot, cspace slot, aspace slot, prio) */
 #define SYS_THREAD_START	21	/* (thread, pc, sp, arg0) */
 #define SYS_MAP			22	/* (aspace, va, frames, pgoff, npages, prot) */
-#define SYS_UNMAP		23	/* (aspace, va, npages) */
+#define SYS_UNMAP		23	/* (aspace, va, npages, status buf or 0) */
 #define SYS_CAP_GIVE		24	/* (src, cspace, dst, rights mask, badge) */
 #define SYS_THREAD_READ_REGS	25	/* (thread, buf): struct user_regs out */
 #define SYS_THREAD_WRITE_REGS	26	/* (thread, buf): struct user_regs in */
@@ -46,7 +46,16 @@
 #define SYS_THREAD_RESUME	36	/* (thread): continue a suspended thread */
 #define SYS_THREAD_SET_PRIO	37	/* (thread, prio): at most the caller's own */
 #define SYS_THREAD_SET_FAULT_EP	38	/* (thread, ep): where its faults go; ep 0: nowhere */
-#define SYS_COUNT		39
+#define SYS_PROTECT		39	/* (aspace, va, npages, prot) */
+#define SYS_QUERY		40	/* (aspace, va, npages, status buf, clear accessed) */
+#define SYS_COUNT		41
+
+/* Status bytes of SYS_QUERY and SYS_UNMAP, one per page. */
+#define QUERY_PRESENT	0x01
+#define QUERY_W		0x02
+#define QUERY_X		0x04
+#define QUERY_ACCESSED	0x08
+#define QUERY_DIRTY	0x10
 
 /*
  * A thread's user registers for SYS_THREAD_READ_REGS/WRITE_REGS: the pc and

@@ -100,6 +100,27 @@ static inline long unmap(long aspace, unsigned long va, unsigned long npages)
 	return syscall_raw(SYS_UNMAP, aspace, (long)va, (long)npages, 0, 0, 0);
 }
 
+/* unmap_status: unmap, storing each page's QUERY_* bits from before in @status. */
+static inline long unmap_status(long aspace, unsigned long va, unsigned long npages,
+				unsigned char *status)
+{
+	return syscall_raw(SYS_UNMAP, aspace, (long)va, (long)npages, (long)status, 0, 0);
+}
+
+static inline long protect(long aspace, unsigned long va, unsigned long npages,
+			   unsigned long prot)
+{
+	return syscall_raw(SYS_PROTECT, aspace, (long)va, (long)npages, (long)prot, 0, 0);
+}
+
+/* query: each page's QUERY_* bits into @status; @clear_accessed resets A afterwards. */
+static inline long query(long aspace, unsigned long va, unsigned long npages,
+			 unsigned char *status, bool clear_accessed)
+{
+	return syscall_raw(SYS_QUERY, aspace, (long)va, (long)npages, (long)status,
+			   clear_accessed, 0);
+}
+
 /* thread_wait: block until the thread ends; its exit code. */
 static inline long thread_wait(long thread)
 {

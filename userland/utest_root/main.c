@@ -140,6 +140,40 @@ static void test_thread_regs(void)
 	CHECK(cap_delete(t) == 0 && cap_delete(as) == 0 && cap_delete(cs) == 0);
 }
 
+static void test_protect_query(void)
+{
+	unsigned long va = SCRATCH_TEST_VA + 0x100000, pgoff;
+	volatile unsigned long *p = (volatile unsigned long *)va;
+	unsigned char st[4] = { 0 };
+	long region;
+
+	CHECK(page_alloc(&region, &pgoff) == 0);
+	CHECK(map(ROOT_SLOT_ASPACE, va, region, pgoff, 1, MAP_R | MAP_W) == 0);
+	CHECK(map(ROOT_SLOT_ASPACE, va + 8192, ROOT_SLOT_ARCHIVE, 0, 1, MAP_R) == 0);
+	p[0] = 42;
+	CHECK(query(ROOT_SLOT_ASPACE, va, 3, st, false) == 0);
+	CHECK(st[0] == (QUERY_PRESENT | QUERY_W | QUERY_ACCESSED | QUERY_DIRTY), "%#x", st[0]);
+	CHECK(st[1] == 0 && (st[2] & (QUERY_PRESENT | QUERY_W)) == QUERY_PRESENT);
+	CHECK(query(ROOT_SLOT_ASPACE, va, 1, st, true) == 0 && (st[0] & QUERY_ACCESSED));
+	CHECK(query(ROOT_SLOT_ASPACE, va, 1, st, false) == 0 && !(st[0] & QUERY_ACCESSED),
+	      "accessed cleared: %#x", st[0]);
+	CHECK(query(ROOT_SLOT_ASPACE, va, 1, (unsigned char *)8, false) == -EFAULT);
+	CHECK(protect(ROOT_SLOT_ASPACE, va, 3, MAP_R) == 0, "across a hole");
+	CHECK(query(ROOT_SLOT_ASPACE, va, 1, st, false) == 0 && !(st[0] & QUERY_W));
+	CHECK(p[0] == 42);
+	CHECK(protect(ROOT_SLOT_ASPACE, va, 1, MAP_R | MAP_W) == 0);
+	p[0] = 43;
+	CHECK(protect(ROOT_SLOT_ASPACE, va + 8192, 1, MAP_R | MAP_W) == -EPERM,
+	      "the archive's frames were mapped without the write right");
+	CHECK(protect(ROOT_SLOT_ASPACE, va, 1, MAP_W) == -EINVAL);
+	CHECK(protect(ROOT_SLOT_ASPACE, va, 1, MAP_R | MAP_W | MAP_X) == -EINVAL);
+	CHECK(protect(ROOT_SLOT_ASPACE, va + 1, 1, MAP_R) == -EINVAL);
+	CHECK(unmap_status(ROOT_SLOT_ASPACE, va, 3, st) == 0);
+	CHECK((st[0] & (QUERY_PRESENT | QUERY_DIRTY)) == (QUERY_PRESENT | QUERY_DIRTY));
+	CHECK(st[1] == 0 && (st[2] & QUERY_PRESENT));
+	CHECK(query(ROOT_SLOT_ASPACE, va, 3, st, false) == 0 && !st[0] && !st[1] && !st[2]);
+}
+
 /* A thread that never yields must not starve another of the same priority. */
 static void test_preemption(void)
 {
@@ -370,6 +404,7 @@ static const struct {
 	{ "map_checks_every_argument", test_map_rules },
 	{ "thread_registers_and_rights", test_thread_regs },
 	{ "preemption_of_a_spinning_thread", test_preemption },
+	{ "protect_query_and_unmap_status", test_protect_query },
 	{ "notifications_signal_wait_poll", test_notifications },
 	{ "device_interrupt_reaches_notification", test_irq_delivery },
 	{ "suspend_resume_and_registers", test_suspend_resume },

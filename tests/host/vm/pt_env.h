@@ -209,7 +209,7 @@ static __unused pte_t *t_slot(const struct pt_ctx *ctx, vaddr_t va, unsigned int
 
 static __unused unsigned int t_valid_flags(const struct tfmt *tf, bool user)
 {
-	unsigned int f = (unsigned int)rnd() & (PT_RWX | PT_AD_MASK);
+	unsigned int f = (unsigned int)rnd() & (PT_RWX | PT_AD_MASK | PT_SOFT_MASK);
 
 	f |= user ? PT_USER : (rnd() & 1 ? PT_GLOBAL : 0);
 	if (tf->x86 || (f & PT_WRITE) || !(f & PT_RWX))

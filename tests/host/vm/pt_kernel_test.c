@@ -153,7 +153,7 @@ static void checker_one(const struct tfmt *tf)
 	slot = t_slot(&u, 5 * PG, 0);
 	saved = *slot;
 	CHECK_EQ(pt_check(&u), 0);
-	*slot = saved | (tf->x86 ? 1ull << 9 : 1ull << 8);	/* a software bit */
+	*slot = saved | (tf->x86 ? 1ull << 11 : 1ull << 54);	/* a bit no format sets */
 	CHECK_EQ(pt_check(&u), -EINVAL);
 	*slot = saved & ~(tf->x86 ? 1ull << 2 : 1ull << 4);	/* U cleared */
 	CHECK_EQ(pt_check(&u), -EINVAL);

@@ -73,7 +73,7 @@ static struct mpage *model_page(struct model *m, vaddr_t va)
 /* Expected codes, written from the contract in vm/pt.h, not from pt.c. */
 static int model_flags(const struct tfmt *tf, unsigned int flags)
 {
-	if ((flags & ~0x7fu) || !(flags & PT_RWX) || !(flags & PT_USER) || (flags & PT_GLOBAL))
+	if ((flags & ~0x1ffu) || !(flags & PT_RWX) || !(flags & PT_USER) || (flags & PT_GLOBAL))
 		return -EINVAL;
 	if (tf->x86)
 		return (flags & PT_READ) ? 0 : -ENOTSUP;
@@ -207,7 +207,7 @@ static void pick_bad_range(struct model *m, vaddr_t *va, size_t *n)
 static unsigned int pick_flags(const struct tfmt *tf)
 {
 	if (rnd_below(16) == 0)
-		return (unsigned int)rnd() & 0xff;
+		return (unsigned int)rnd() & 0x3ff;
 	return t_valid_flags(tf, true);
 }
 
@@ -314,7 +314,7 @@ static void op_edit(struct model *m, const struct pt_ctx *ctx, vaddr_t va, size_
 		else if (kind == 1)
 			mp->flags &= ~PT_ACCESSED;
 		else
-			mp->flags = (mp->flags & PT_AD_MASK) | prot;
+			mp->flags = (mp->flags & (PT_AD_MASK | PT_SOFT_MASK)) | prot;
 	}
 	CHECK_EQ(c.n, kind < 2 ? r : 0);
 }
@@ -422,7 +422,7 @@ static void user_flags(const struct tfmt *tf, const struct pt_ctx *u)
 	CHECK_EQ(pt_map(u, 8 * PG, 0, 1, xo, 0, NULL), tf->x86 ? -ENOTSUP : 0);
 	CHECK_EQ(pt_map(u, 9 * PG, 0, 1, PT_READ, 0, NULL), -EINVAL);
 	CHECK_EQ(pt_map(u, 9 * PG, 0, 1, f | PT_GLOBAL, 0, NULL), -EINVAL);
-	CHECK_EQ(pt_map(u, 9 * PG, 0, 1, f | (1u << 7), 0, NULL), -EINVAL);
+	CHECK_EQ(pt_map(u, 9 * PG, 0, 1, f | (1u << 9), 0, NULL), -EINVAL);
 	CHECK_EQ(pt_map(u, 9 * PG, 0, 1, PT_USER | PT_ACCESSED, 0, NULL), -EINVAL);
 	CHECK_EQ(pt_map_large(u, 1ull << 21, 0, 1, 1, f, 0, NULL), -EINVAL);
 	CHECK_EQ(pt_tables_needed_large(u, 1ull << 21, 1, 1, &need), -EINVAL);
