@@ -13,10 +13,15 @@ Q := $(if $(V),,@)
 
 # ---------------------------------------------------------------- knobs --
 
-valid_ARCH := riscv64
+valid_ARCH := riscv64 x86_64
 valid_PAGING_riscv64 := sv39
 default_PAGING_riscv64 := sv39
 valid_BOOT_riscv64 := opensbi
+default_BOOT_riscv64 := opensbi
+valid_PAGING_x86_64 := pml4 la57
+default_PAGING_x86_64 := pml4
+valid_BOOT_x86_64 := pvh
+default_BOOT_x86_64 := pvh
 valid_TOOLCHAIN := gnu llvm
 valid_DEBUG := 0 1
 valid_SMP := 1
@@ -28,6 +33,9 @@ ifeq ($(PAGING),)
 override PAGING := $(default_PAGING_$(ARCH))
 endif
 $(call check_knob,PAGING,$(valid_PAGING_$(ARCH)))
+ifeq ($(BOOT),)
+override BOOT := $(default_BOOT_$(ARCH))
+endif
 $(call check_knob,BOOT,$(valid_BOOT_$(ARCH)))
 $(call check_knob,TOOLCHAIN,$(valid_TOOLCHAIN))
 $(call check_knob,DEBUG,$(valid_DEBUG))

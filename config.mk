@@ -2,14 +2,16 @@
 # Any of them can be set on the make command line: make run ARCH=x86_64 MEM=512M
 # An unknown value is an error that lists the valid ones (see the Makefile).
 
-# Target architecture: riscv64
+# Target architecture: riscv64, x86_64
 ARCH ?= riscv64
 
-# Paging mode. riscv64: sv39. Empty = the architecture's default.
+# Paging mode. riscv64: sv39. x86_64: pml4 (4-level) or la57 (5-level, needs a CPU
+# with LA57 such as QEMU -cpu max). Empty = the architecture's default.
 PAGING ?=
 
 # How the kernel is booted. riscv64: opensbi (QEMU -bios with Debian's OpenSBI).
-BOOT ?= opensbi
+# x86_64: pvh (QEMU -kernel, PVH ELF note). Empty = the architecture's default.
+BOOT ?=
 
 # Compiler family: gnu (riscv64-unknown-elf-gcc / host gcc) or llvm (clang + ld.lld).
 TOOLCHAIN ?= gnu

@@ -89,6 +89,16 @@ int aspace_map(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigne
 	size_t need;
 	int err;
 
+	flags |= PT_USER | PT_ACCESSED | ((flags & PT_WRITE) ? PT_DIRTY : 0);
+	/* The page-fault case: one page, its tables already there. */
+	if (npages == 1) {
+		err = pt_map_one(&as->pt, va, pa, flags);
+		if (err != -EAGAIN) {
+			if (!err)
+				arch_aspace_flush_page(&as->arch, va);
+			return err;
+		}
+	}
 	err = pt_tables_needed(&as->pt, va, npages, &need);
 	if (err)
 		return err;
@@ -99,7 +109,6 @@ int aspace_map(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigne
 	 * would fault otherwise. Accessed-bit tracking for page-out clears A
 	 * later and handles the fault then.
 	 */
-	flags |= PT_USER | PT_ACCESSED | ((flags & PT_WRITE) ? PT_DIRTY : 0);
 	err = pt_map(&as->pt, va, pa, npages, flags, PT_EXISTING_ERROR, NULL);
 	/* Invalid entries may be cached too (privileged spec): fence the new ones. */
 	for (size_t i = 0; !err && i < npages; i++)

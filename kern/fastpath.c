@@ -14,6 +14,7 @@
  * Same semantics as the slow path (docs/ipc.md); words beyond the count
  * in the info word are unspecified on both paths.
  */
+#include <pagoda/fault.h>
 #include <pagoda/ipc.h>
 #include <pagoda/syscall.h>
 #include <arch/thread.h>
@@ -96,6 +97,41 @@ struct trap_frame *fastpath_call(struct trap_frame *tf)
 	return switch_to_partner(self, r);
 }
 
+/*
+ * fastpath_fault: the current thread faulted (its message is in fault_info
+ * and fault_msg, fault_ep set); deliver it as a call to a waiting handler.
+ */
+struct trap_frame *fastpath_fault(void)
+{
+	struct thread *self = sched_current, *r;
+	struct endpoint *ep = self->fault_ep;
+	struct trap_frame *rf;
+
+	if (unlikely(list_empty(&ep->ep_receivers)))
+		return NULL;
+	r = list_entry(list_first(&ep->ep_receivers), struct thread, ipc_link);
+	if (unlikely(r->reply_to || sched_someone_above(r->prio)))
+		return NULL;
+
+	/* Point of no return. */
+	list_remove(&r->ipc_link);
+	rf = r->frame;
+	arch_syscall_set_ret(rf, 0);
+	arch_syscall_set_out(rf, 1, self->fault_info);
+	arch_syscall_set_out(rf, 2, self->fault_msg[0]);
+	arch_syscall_set_out(rf, 3, self->fault_msg[1]);
+	arch_syscall_set_out(rf, 4, self->fault_msg[2]);
+	arch_syscall_set_out(rf, 5, self->fault_msg[3]);
+	arch_syscall_set_out(rf, 6, self->fault_badge);
+	r->ipc_wait = IPC_NONE;
+	r->ipc_ep = NULL;
+	r->reply_to = self;
+	self->reply_from = r;
+	self->ipc_grant = false;
+	self->ipc_wait = IPC_REPLY;
+	return switch_to_partner(self, r);
+}
+
 struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 {
 	struct thread *self = sched_current, *c = self->reply_to;
@@ -103,9 +139,12 @@ struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 	struct endpoint *ep;
 	struct cap *cap;
 
-	if (unlikely(!c || c->in_fault))
+	if (unlikely(!c))
 		return NULL;
 	if (unlikely((info & ~FAST_INFO_MASK) || IPC_INFO_NWORDS(info) > IPC_WORDS))
+		return NULL;
+	/* A fault is answered by its label alone; only "resume" takes the fastpath. */
+	if (unlikely(c->in_fault && IPC_INFO_LABEL(info) != FAULT_REPLY_RESUME))
 		return NULL;
 	cap = fast_endpoint(self, arch_syscall_arg(tf, 0), CAP_R_RECV);
 	if (unlikely(!cap))
@@ -115,7 +154,10 @@ struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 		return NULL;
 
 	/* Point of no return. */
-	copy_message(c->frame, tf, info, 0);
+	if (c->in_fault)
+		c->in_fault = false;	/* resumes at the faulting instruction, registers intact */
+	else
+		copy_message(c->frame, tf, info, 0);
 	self->reply_to = NULL;
 	c->reply_from = NULL;
 	c->ipc_wait = IPC_NONE;

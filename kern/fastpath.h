@@ -10,5 +10,6 @@
 
 struct trap_frame *fastpath_call(struct trap_frame *tf);
 struct trap_frame *fastpath_reply_recv(struct trap_frame *tf);
+struct trap_frame *fastpath_fault(void);
 
 #endif

@@ -12,6 +12,7 @@
 #include <pagoda/ipc.h>
 #include <kern/console.h>
 #include <kern/endpoint.h>
+#include <kern/fastpath.h>
 #include <kern/fault.h>
 #include <kern/ipc.h>
 #include <kern/sched.h>
@@ -38,10 +39,11 @@ static __noreturn void end_thread(struct thread *t, const char *what, const char
 	thread_exit(-EFAULT);
 }
 
-static __noreturn void forward(uint64_t label, uint64_t addr, uint64_t kind, uint64_t pc,
-			       const char *what)
+static struct trap_frame *forward(uint64_t label, uint64_t addr, uint64_t kind, uint64_t pc,
+				  const char *what)
 {
 	struct thread *t = thread_current();
+	struct trap_frame *next;
 
 	t->fault_msg[0] = addr;
 	t->fault_msg[1] = kind;
@@ -53,25 +55,28 @@ static __noreturn void forward(uint64_t label, uint64_t addr, uint64_t kind, uin
 	t->fault_result = 0;
 	t->fault_reply = FAULT_REPLY_KILL;
 	t->in_fault = true;
+	next = fastpath_fault();
+	if (likely(next))
+		return next;
 	ipc_send_ep(t->fault_ep, t->fault_badge, false, t->fault_info, true, true);
 	/* A blocking call never returns here: the thread resumes through fault_finish. */
 	__builtin_unreachable();
 }
 
-void user_page_fault(uintptr_t addr, unsigned int access, uintptr_t pc)
+struct trap_frame *user_page_fault(uintptr_t addr, unsigned int access, uintptr_t pc)
 {
 	const char *what = access == FAULT_ACCESS_WRITE ? "page fault (write)" :
 			   access == FAULT_ACCESS_EXEC	? "page fault (execute)" :
 							  "page fault (read)";
 
-	forward(FAULT_LABEL_PAGE, addr, access, pc, what);
+	return forward(FAULT_LABEL_PAGE, addr, access, pc, what);
 }
 
-void user_exception(unsigned int kind, uintptr_t addr, uintptr_t pc)
+struct trap_frame *user_exception(unsigned int kind, uintptr_t addr, uintptr_t pc)
 {
 	if (kind < FAULT_EXC_ILLEGAL || kind > FAULT_EXC_OTHER)
 		kind = FAULT_EXC_OTHER;
-	forward(FAULT_LABEL_EXCEPTION, addr, kind, pc, exc_names[kind]);
+	return forward(FAULT_LABEL_EXCEPTION, addr, kind, pc, exc_names[kind]);
 }
 
 void fault_finish(struct thread *t)

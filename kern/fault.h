@@ -15,9 +15,9 @@ struct thread;
 struct endpoint;
 
 /* user_page_fault: @access is FAULT_ACCESS_READ, _WRITE or _EXEC. */
-__noreturn void user_page_fault(uintptr_t addr, unsigned int access, uintptr_t pc);
+struct trap_frame *user_page_fault(uintptr_t addr, unsigned int access, uintptr_t pc);
 /* user_exception: @kind is a FAULT_EXC_*; @addr is the faulting address or 0. */
-__noreturn void user_exception(unsigned int kind, uintptr_t addr, uintptr_t pc);
+struct trap_frame *user_exception(unsigned int kind, uintptr_t addr, uintptr_t pc);
 
 /*
  * fault_finish: a thread resuming after its fault handler answered: back to

@@ -499,6 +499,42 @@ int pt_map(const struct pt_ctx *ctx, vaddr_t va, paddr_t pa, size_t npages, unsi
 	return pt_map_large(ctx, va, pa, npages, 0, flags, existing, replaced);
 }
 
+/*
+ * pt_map_one: the hot case of pt_map (one 4 KiB page, every table on the
+ * way already there, nothing mapped at @va): one walk, no allocation.
+ * -EAGAIN when a table is missing (use pt_map, which reserves tables);
+ * otherwise the same checks and errors as pt_map with PT_EXISTING_ERROR.
+ */
+int pt_map_one(const struct pt_ctx *ctx, vaddr_t va, paddr_t pa, unsigned int flags)
+{
+	const struct pt_fmt *fmt = ctx->fmt;
+	paddr_t table = ctx->root;
+	vaddr_t last;
+	pte_t *slot;
+	int err = pt_flags_valid(ctx, flags);
+
+	if (!err)
+		err = pt_range(ctx, va, 1, 0, &last);
+	if (!err)
+		err = pt_pa_range(ctx, pa, PAGE_SIZE - 1, 0);
+	if (err)
+		return err;
+	for (unsigned int l = fmt->levels - 1; l > 0; l--) {
+		pte_t pte = READ_ONCE(pt_table(ctx, table)[pt_index(fmt, va, l)]);
+
+		if (!fmt->is_valid(pte))
+			return -EAGAIN;
+		if (pt_is_leaf(fmt, pte, l))
+			return -EEXIST;
+		table = pt_pfn_to_pa(fmt, fmt->pfn(pte, l));
+	}
+	slot = &pt_table(ctx, table)[pt_index(fmt, va, 0)];
+	if (fmt->is_valid(READ_ONCE(*slot)))
+		return -EEXIST;
+	WRITE_ONCE(*slot, fmt->mk_leaf(pa >> fmt->page_shift, flags, 0));
+	return 0;
+}
+
 /* ------------------------------------------------------ edit, query ----- */
 
 struct pt_edit_op {

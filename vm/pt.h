@@ -111,6 +111,7 @@ int pt_map_large(const struct pt_ctx *ctx, vaddr_t va, paddr_t pa, size_t nleave
 		 unsigned int level, unsigned int flags, enum pt_existing existing,
 		 const struct pt_report *replaced);
 
+int pt_map_one(const struct pt_ctx *ctx, vaddr_t va, paddr_t pa, unsigned int flags);
 int pt_unmap(const struct pt_ctx *ctx, vaddr_t va, size_t npages, const struct pt_report *old);
 int pt_protect(const struct pt_ctx *ctx, vaddr_t va, size_t npages, unsigned int flags);
 int pt_clear_accessed(const struct pt_ctx *ctx, vaddr_t va, size_t npages,

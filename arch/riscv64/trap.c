@@ -147,29 +147,29 @@ void trap_handle(struct trap_frame *tf)
 	report_and_stop(tf);
 }
 
-/* user_trap: an exception from user mode, decoded for kern/fault.c. Never returns. */
-static __noreturn void user_trap(struct trap_frame *tf)
+/* user_trap: an exception from user mode, decoded for kern/fault.c; the frame to resume. */
+static struct trap_frame *user_trap(struct trap_frame *tf)
 {
 	switch (tf->scause) {
 	case EXC_LOAD_PAGE_FAULT:
 	case EXC_LOAD_ACCESS:
-		user_page_fault(tf->stval, FAULT_ACCESS_READ, tf->sepc);
+		return user_page_fault(tf->stval, FAULT_ACCESS_READ, tf->sepc);
 	case EXC_STORE_PAGE_FAULT:
 	case EXC_STORE_ACCESS:
-		user_page_fault(tf->stval, FAULT_ACCESS_WRITE, tf->sepc);
+		return user_page_fault(tf->stval, FAULT_ACCESS_WRITE, tf->sepc);
 	case EXC_INSN_PAGE_FAULT:
 	case EXC_INSN_ACCESS:
-		user_page_fault(tf->stval, FAULT_ACCESS_EXEC, tf->sepc);
+		return user_page_fault(tf->stval, FAULT_ACCESS_EXEC, tf->sepc);
 	case EXC_ILLEGAL_INSN:
-		user_exception(FAULT_EXC_ILLEGAL, 0, tf->sepc);
+		return user_exception(FAULT_EXC_ILLEGAL, 0, tf->sepc);
 	case EXC_INSN_MISALIGNED:
 	case EXC_LOAD_MISALIGNED:
 	case EXC_STORE_MISALIGNED:
-		user_exception(FAULT_EXC_MISALIGNED, tf->stval, tf->sepc);
+		return user_exception(FAULT_EXC_MISALIGNED, tf->stval, tf->sepc);
 	case EXC_BREAKPOINT:
-		user_exception(FAULT_EXC_BREAKPOINT, 0, tf->sepc);
+		return user_exception(FAULT_EXC_BREAKPOINT, 0, tf->sepc);
 	default:
-		user_exception(FAULT_EXC_OTHER, tf->stval, tf->sepc);
+		return user_exception(FAULT_EXC_OTHER, tf->stval, tf->sepc);
 	}
 }
 
@@ -192,7 +192,8 @@ struct trap_frame *trap_handle_user(struct trap_frame *tf)
 		else
 			report_and_stop(tf);
 	} else {
-		user_trap(tf);
+		/* A delivered fault resumes its handler at once, like an IPC fastpath. */
+		return user_trap(tf);
 	}
 	sched_preempt_point();
 	return thread_current()->frame;

@@ -173,8 +173,6 @@ extern uint8_t x86_smap_on;
 /* cpu.c: GDT, TSS, IDT, control registers, system-call MSRs. */
 void x86_cpu_init(void);
 void x86_cpu_detect(void);
-/* x86_set_kernel_stack: the stack top for entries from user mode. */
-void x86_set_kernel_stack(uintptr_t top);
 
 /* uart.c: the COM1 16550 (polled). */
 void x86_uart_init(void);
@@ -185,9 +183,17 @@ void x86_uart_irq_enable_thre(bool on);
 #define X86_UART_IRQ 4
 
 /* apic.c: local APIC, I/O APIC, 8259 masking. */
+#define X86_LAPIC_LVT_TIMER	0x320
+#define X86_LAPIC_TIMER_INIT	0x380
+#define X86_LAPIC_TIMER_CUR	0x390
+#define X86_LAPIC_TIMER_DIV	0x3e0
+#define X86_LAPIC_LVT_MASKED	(1u << 16)
 void x86_pic_disable(void);
 void x86_lapic_init(paddr_t base);
+uint32_t x86_lapic_read(unsigned int reg);
+void x86_lapic_write(unsigned int reg, uint32_t v);
 void x86_lapic_eoi(void);
+void x86_lapic_error(void);
 uint32_t x86_lapic_id(void);
 void x86_ioapic_init(paddr_t base, uint32_t dest_apic_id);
 void x86_irq_interrupt(unsigned int vector);

@@ -36,6 +36,7 @@ struct root_info {
 	unsigned long long archive_offset;	/* of its first byte in its first page */
 	unsigned long long user_min, user_top;	/* the user half of this paging mode */
 	unsigned long long page_size;
+	unsigned long long pt_levels;		/* page-table levels: tables one page may need */
 	unsigned long long first_free_slot;	/* after every slot listed here */
 	unsigned long long nslots;		/* size of init's CSpace */
 	unsigned long long nregions;

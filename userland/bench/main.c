@@ -126,6 +126,42 @@ static int start_server(void)
 	return err;
 }
 
+/*
+ * bench_faults: bench_touch faults on fresh pages; we are its fault handler,
+ * mapping a page of our RAM for each and resuming it with reply_recv.
+ */
+static int bench_faults(void)
+{
+	const unsigned long total = 16 + 15 * 32;	/* bench_touch's warm-up + batches */
+	long ep = slot_alloc(), badged = slot_alloc(), region;
+	unsigned long pgoff;
+	struct ipc_msg m;
+	struct child c;
+	int err = spawn("bench_touch", THREAD_PRIO_DEFAULT_USER, &c);
+
+	if (!err)
+		err = (int)endpoint_create(ep);
+	if (!err)
+		err = (int)cap_mint(ep, badged, CAP_R_SEND, 5);
+	if (!err)
+		err = (int)thread_set_fault_ep(c.thread, badged);
+	if (!err)
+		err = (int)thread_start(c.thread, c.entry, c.stack_top, 0);
+	if (err)
+		return err;
+	err = (int)ipc_recv(ep, &m);
+	for (unsigned long n = 1; !err; n++) {
+		if (page_alloc(&region, &pgoff) ||
+		    map(c.aspace, m.w[0] & ~0xffful, region, pgoff, 1, MAP_R | MAP_W))
+			return -ENOMEM;
+		m.info = IPC_INFO(FAULT_REPLY_RESUME, 0, 0, 0);
+		if (n == total)
+			return (int)ipc_reply(&m) ?: (int)thread_wait(c.thread);
+		err = (int)ipc_reply_recv(ep, &m);
+	}
+	return err;
+}
+
 int main(void)
 {
 	int err;
@@ -139,6 +175,9 @@ int main(void)
 		return 1;
 	}
 	run_bench("ipc_call_reply_recv", bench_ipc_call);
+	err = bench_faults();
+	if (err)
+		printf("# bench: the fault benchmark failed: %d\n", err);
 	if (ipc_word < BENCH_WARMUP + BENCH_REPS * BENCH_BATCH)
 		printf("# bench: the server answered only %llu calls\n", ipc_word);
 	printf("bench-done\n");

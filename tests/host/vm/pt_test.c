@@ -607,6 +607,38 @@ TEST(reserve_exact)
 		reserve_exact_one(&tfmts[i]);
 }
 
-TEST_MAIN(TEST_CASE(user_edges), TEST_CASE(alloc_failure), TEST_CASE(reserve_exact),
+/* pt_map_one: the same answers as pt_map, or -EAGAIN when a table is missing. */
+TEST(map_one)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(tfmts); i++) {
+		const struct tfmt *tf = &tfmts[i];
+		unsigned int f = PT_READ | PT_WRITE | PT_USER | PT_MAY_WRITE;
+		vaddr_t top = tf->fmt->user_top;
+		struct pt_leaf leaf;
+		size_t live;
+		struct pt_ctx u;
+
+		tphys_reset();
+		REQUIRE(pt_ctx_init(&u, tf->fmt, t_root(), PT_SPACE_USER, &tenv, NULL) == 0);
+		CHECK_EQ(pt_map_one(&u, 16 * PG, 0x5000, f), -EAGAIN);
+		CHECK_EQ(pt_map(&u, 16 * PG, 0x5000, 1, f, 0, NULL), 0);
+		live = (size_t)tp.live;
+		CHECK_EQ(pt_map_one(&u, 17 * PG, 0x7000, f), 0);
+		CHECK_EQ((size_t)tp.live, live);
+		CHECK(pt_query(&u, 17 * PG, &leaf) == 0 && leaf.pa == 0x7000 &&
+		      (leaf.flags & (PT_RWX | PT_USER | PT_MAY_WRITE)) == f);
+		CHECK_EQ(pt_map_one(&u, 16 * PG, 0x9000, f), -EEXIST);
+		CHECK_EQ(pt_map_one(&u, 18 * PG + 8, 0x9000, f), -EINVAL);
+		CHECK_EQ(pt_map_one(&u, 18 * PG, 0x9001, f), -EINVAL);
+		CHECK_EQ(pt_map_one(&u, 18 * PG, 0x9000, PT_READ), -EINVAL);
+		CHECK_EQ(pt_map_one(&u, 0, 0x9000, f), -EFAULT);
+		CHECK_EQ(pt_map_one(&u, top, 0x9000, f), -EFAULT);
+		CHECK_EQ(pt_map_one(&u, top - PG, 0x9000, f), -EAGAIN);
+		CHECK_EQ(pt_check(&u), 0);
+		pt_destroy(&u);
+	}
+}
+
+TEST_MAIN(TEST_CASE(user_edges), TEST_CASE(map_one), TEST_CASE(alloc_failure), TEST_CASE(reserve_exact),
 	  TEST_CASE(random_sv39), TEST_CASE(random_sv48), TEST_CASE(random_sv57),
 	  TEST_CASE(random_x86_pml4), TEST_CASE(random_x86_pml5))

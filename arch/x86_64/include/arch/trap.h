@@ -18,12 +18,15 @@
 #include <pagoda/types.h>
 
 /*
- * How a frame was entered (trap_frame.vector): an IDT vector 0..255, or
- * X86_FRAME_SYSCALL for the syscall instruction. A syscall frame returns
- * with sysret, which does not restore rcx and r11 (syscall clobbered them
- * anyway); any other frame returns with iret and restores every register.
+ * How a frame was entered (trap_frame.vector): an IDT vector 0..255,
+ * X86_FRAME_SYSCALL for the syscall instruction, X86_FRAME_SET for
+ * registers the kernel set (a new thread, SYS_THREAD_WRITE_REGS). A syscall
+ * frame returns with sysret, which does not restore rcx and r11 (syscall
+ * clobbered them anyway); any other frame returns with iret and restores
+ * every register.
  */
 #define X86_FRAME_SYSCALL	0x100
+#define X86_FRAME_SET		0x101
 
 /* Saved by arch/x86_64/entry.S; offsets used there (TF_*, checked in trap.c). */
 struct trap_frame {
