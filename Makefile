@@ -200,8 +200,10 @@ print-initrd:
 UBUILD := $(BUILD)/user
 USER_PROGS := $(filter-out lib,$(notdir $(patsubst %/,%,$(wildcard userland/*/))))
 USER_CFLAGS := $(FREE_CFLAGS) -Iuserland/lib -Iuserland/lib/arch/$(ARCH) -DPAGODA_USER=1
+# vm/ is in the library for the pager (which provides vm_zalloc/vm_free);
+# programs that do not use it link none of it.
 ULIB_SRCS := $(wildcard userland/lib/*.c userland/lib/arch/$(ARCH)/*.c userland/lib/arch/$(ARCH)/*.S) \
-	$(LIB_SRCS)
+	$(LIB_SRCS) $(VM_SRCS)
 ULIB_OBJS := $(patsubst %,$(UBUILD)/obj/%.o,$(ULIB_SRCS))
 USER_LD := userland/lib/arch/$(ARCH)/user.ld
 USER_BINS := $(patsubst %,$(UBUILD)/bin/%,$(USER_PROGS))
