@@ -116,19 +116,31 @@ int aspace_map(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigne
 	return err;
 }
 
-static void flush_range(struct aspace *as, vaddr_t va, size_t npages)
+/*
+ * flush_range: forget cached translations after removing or downgrading
+ * mappings. The space need not be current: its ASID keeps its entries.
+ * unmap may also have freed page tables, which a per-address fence does
+ * not cover (only leaf entries): flush the space's whole ASID then, and
+ * above a few pages anyway, so a long range costs one fence.
+ */
+#define FLUSH_PAGES_MAX 16
+static void flush_range(struct aspace *as, vaddr_t va, size_t npages, bool tables_freed)
 {
-	/* The space need not be current: its ASID keeps its entries cached. */
+	if (tables_freed || npages > FLUSH_PAGES_MAX) {
+		arch_aspace_flush_all(&as->arch);
+		return;
+	}
 	for (size_t i = 0; i < npages; i++)
 		arch_aspace_flush_page(&as->arch, va + i * PAGE_SIZE);
 }
 
 int aspace_unmap(struct aspace *as, vaddr_t va, size_t npages, const struct pt_report *old)
 {
+	size_t tables = as->tables_used;
 	int err = pt_unmap(&as->pt, va, npages, old);
 
 	if (!err)
-		flush_range(as, va, npages);
+		flush_range(as, va, npages, as->tables_used != tables);
 	return err;
 }
 
@@ -137,7 +149,7 @@ int aspace_protect(struct aspace *as, vaddr_t va, size_t npages, unsigned int fl
 	int err = pt_protect(&as->pt, va, npages, flags | PT_USER);
 
 	if (!err)
-		flush_range(as, va, npages);
+		flush_range(as, va, npages, false);
 	return err;
 }
 
@@ -147,7 +159,7 @@ int aspace_clear_accessed(struct aspace *as, vaddr_t va, size_t npages,
 	int err = pt_clear_accessed(&as->pt, va, npages, old);
 
 	if (!err)
-		flush_range(as, va, npages);
+		flush_range(as, va, npages, false);
 	return err;
 }
 
@@ -158,7 +170,8 @@ int aspace_user_page(struct aspace *as, vaddr_t va, bool write, void **kva)
 
 	if (!as || pt_query(&as->pt, ALIGN_DOWN(va, PAGE_SIZE), &leaf))
 		return -EFAULT;
-	if ((leaf.flags & need) != need)
+	/* Only RAM: the kernel copies IPC data here without fault protection. */
+	if ((leaf.flags & need) != need || !mem_is_ram(leaf.pa))
 		return -EFAULT;
 	*kva = (char *)phys_to_virt(leaf.pa) + (va - leaf.va);
 	return 0;

@@ -85,7 +85,7 @@ void fault_finish(struct thread *t)
 	if (t->fault_result)
 		end_thread(t, "fault", "the fault handler went away, thread ended");
 	if (t->fault_reply != FAULT_REPLY_RESUME)
-		end_thread(t, t->fault_info >> 32 == FAULT_LABEL_PAGE ?
+		end_thread(t, IPC_INFO_LABEL(t->fault_info) == FAULT_LABEL_PAGE ?
 			   access_name((unsigned int)t->fault_msg[1]) : "exception",
 			   "ended by its fault handler");
 }

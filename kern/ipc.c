@@ -73,9 +73,14 @@ static uint64_t sender_word(const struct thread *s, unsigned int i)
 	return s->in_fault ? s->fault_msg[i] : arch_syscall_arg(s->frame, IPC_WORD_ARG + i);
 }
 
+/*
+ * The info word is the one checked when the sender blocked, never re-read
+ * from its registers: a holder of the thread's capability may rewrite
+ * those while it waits.
+ */
 static uint64_t sender_info(const struct thread *s)
 {
-	return s->in_fault ? s->fault_info : arch_syscall_arg(s->frame, 1);
+	return s->in_fault ? s->fault_info : s->ipc_info;
 }
 
 /* transfer_cap: move the sender's capability along; false if it could not go. */
@@ -93,11 +98,16 @@ static bool transfer_cap(struct thread *s, const struct ipc_buffer *sbuf, struct
  * (no receive buffer, no room for the capability) is dropped and the
  * delivered info word says what arrived.
  */
-static void transfer(struct thread *s, uint64_t info, uint64_t badge, struct thread *r)
+static void transfer(struct thread *s, uint64_t info, uint64_t badge, bool grant,
+		     struct thread *r)
 {
 	unsigned int nwords = IPC_INFO_NWORDS(info), len = IPC_INFO_DATA_LEN(info);
 	struct ipc_buffer *sbuf = NULL, *rbuf = NULL;
-	bool cap = IPC_INFO_HAS_CAP(info);
+	bool cap = IPC_INFO_HAS_CAP(info) && grant;
+
+	/* check_info() vetted @info; stay within bounds whatever happens. */
+	if (len > IPC_DATA_MAX)
+		len = 0;
 
 	if (r->in_fault) {
 		/* The reply to a fault: only its label matters (pagoda/fault.h). */
@@ -158,11 +168,12 @@ long ipc_send_ep(struct endpoint *ep, uint64_t badge, bool grant, uint64_t info,
 		self->ipc_ep = ep;
 		self->ipc_badge = badge;
 		self->ipc_grant = grant;
+		self->ipc_info = info;
 		list_push_back(&ep->ep_senders, &self->ipc_link);
 		block(call ? IPC_CALL : IPC_SEND);
 	}
 	r = list_entry(list_pop_front(&ep->ep_receivers), struct thread, ipc_link);
-	transfer(self, info, badge, r);
+	transfer(self, info, badge, grant, r);
 	if (call) {
 		self->ipc_grant = grant;
 		take_reply_debt(r, self);
@@ -186,7 +197,7 @@ long ipc_recv(struct cap *epcap, bool block_ok)
 		block(IPC_RECV);
 	}
 	s = list_entry(list_pop_front(&ep->ep_senders), struct thread, ipc_link);
-	transfer(s, sender_info(s), s->ipc_badge, self);
+	transfer(s, sender_info(s), s->ipc_badge, s->ipc_grant, self);
 	if (s->ipc_wait == IPC_CALL)
 		take_reply_debt(self, s);
 	else
@@ -204,7 +215,7 @@ long ipc_reply(uint64_t info)
 	err = check_info(info, c->ipc_grant);
 	if (err)
 		return err;
-	transfer(self, info, 0, c);
+	transfer(self, info, 0, c->ipc_grant, c);
 	self->reply_to = NULL;
 	c->reply_from = NULL;
 	wake(c, 0);

@@ -1,7 +1,7 @@
 /*
  * kern/main.c: the arch-neutral boot: memory, kernel page tables, the
- * clock, then either the self-tests (command line "ktest") or idling until
- * later issues give the kernel a root task to start.
+ * clock, then either the self-tests (command line "ktest") or the root
+ * task; the boot thread then waits for it and powers off when it ends.
  */
 #define LOG_PREFIX "kern: "
 #include <pagoda/errno.h>
@@ -73,9 +73,7 @@ static __noreturn void run_root_task(const struct boot_info *bi)
 		arch_shutdown(true);
 	}
 	thread_start(prog.thread);
-	while (prog.thread->state != THREAD_DEAD)
-		sched_yield();
-	code = prog.thread->exit_code;
+	code = thread_join(prog.thread);
 	/*
 	 * The root task's resources are not reclaimed: it holds capabilities
 	 * to itself, and the system ends with it.

@@ -15,6 +15,9 @@ extern struct frame_pool kernel_frames;
 /* mem_init: build kernel_frames from @bi's RAM minus its reserved ranges. */
 int mem_init(const struct boot_info *bi);
 
+/* mem_is_ram: @pa lies in RAM (not device memory). */
+bool mem_is_ram(paddr_t pa);
+
 /* mem_alloc_zeroed_frame: a zeroed frame, or -ENOMEM. */
 int mem_alloc_zeroed_frame(paddr_t *pa);
 

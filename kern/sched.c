@@ -71,49 +71,65 @@ static struct thread *pick_next(void)
 	return t;
 }
 
-/* switch_to: make @next sched_current and resume it; returns when @prev runs again. */
-static void switch_to(struct thread *prev, struct thread *next)
-{
-	sched_need_resched = false;
-	next->state = THREAD_RUNNING;
-	next->slice_left = SCHED_SLICE_TICKS;
-	if (next == prev)
-		return;
-	if (next->as != prev->as)
-		aspace_activate(next->as);
-	sched_current = next;
-	arch_context_switch(&prev->ctx, &next->ctx);
-	/* Running again as prev: free the threads that died before we came back. */
-	thread_reap();
-}
-
 /*
- * The current thread has left RUNNING for good on this kernel stack (it
- * blocked with a continuation, or died): nothing of its kernel context is
- * kept, so the switch saves into a scratch area.
+ * pick_or_idle: the next thread to run, idling until an interrupt makes
+ * one runnable. While idle nobody is current, so an interrupt may wake the
+ * thread that just blocked (it is picked like any other).
  */
-void sched_switch_away(void)
+static struct thread *pick_or_idle(void)
 {
-	static struct arch_context discarded;
 	struct thread *prev = sched_current, *next;
 
-	arch_irq_disable();
-	ASSERT(prev->state == THREAD_BLOCKED || prev->state == THREAD_DEAD ||
-	       prev->state == THREAD_INACTIVE);
-	/* Idle until an interrupt makes someone runnable. */
+	sched_current = NULL;
 	while (!(next = pick_next())) {
 		arch_irq_enable();
 		arch_wait_for_interrupt();
 		arch_irq_disable();
 	}
+	sched_current = prev;
+	return next;
+}
+
+/*
+ * switch_to: make @next current and resume it, saving @prev's kernel
+ * context in @save; returns when @prev runs again (never if @save is not
+ * prev's own: it blocked with a continuation or died).
+ */
+static void switch_to(struct thread *prev, struct thread *next, struct arch_context *save)
+{
 	sched_need_resched = false;
 	next->state = THREAD_RUNNING;
 	next->slice_left = SCHED_SLICE_TICKS;
+	if (next == prev && save == &prev->ctx)
+		return;
 	if (next->as != prev->as)
 		aspace_activate(next->as);
 	sched_current = next;
-	arch_context_switch(&discarded, &next->ctx);
+	arch_context_switch(save, &next->ctx);
+	/* Running again as prev: free the threads that died before we came back. */
+	thread_reap();
+}
+
+void sched_switch_away(void)
+{
+	static struct arch_context discarded;
+	struct thread *prev = sched_current;
+
+	arch_irq_disable();
+	ASSERT(prev->state == THREAD_BLOCKED || prev->state == THREAD_DEAD ||
+	       prev->state == THREAD_INACTIVE);
+	switch_to(prev, pick_or_idle(), &discarded);
 	__builtin_unreachable();
+}
+
+void sched_block_current(void)
+{
+	unsigned long irq = arch_irq_save();
+	struct thread *prev = sched_current;
+
+	ASSERT(prev->state == THREAD_BLOCKED);
+	switch_to(prev, pick_or_idle(), &prev->ctx);
+	arch_irq_restore(irq);
 }
 
 /* sched_best_prio: the highest priority among runnable threads, or -1. */
@@ -135,7 +151,7 @@ void sched_yield(void)
 		} else {
 			rq_add(prev, false);
 		}
-		switch_to(prev, next);
+		switch_to(prev, next, &prev->ctx);
 	} else {
 		sched_need_resched = false;
 		prev->slice_left = SCHED_SLICE_TICKS;

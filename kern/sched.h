@@ -25,6 +25,12 @@ void sched_yield(void);
  * thread, idling until there is one. Never returns.
  */
 __noreturn void sched_switch_away(void);
+/*
+ * sched_block_current: the current (kernel) thread, already marked
+ * BLOCKED and queued where it waits, runs something else and returns when
+ * woken, its kernel context intact (unlike sched_switch_away).
+ */
+void sched_block_current(void);
 /* sched_best_prio: the highest priority among runnable threads, -1 if none. */
 int sched_best_prio(void);
 

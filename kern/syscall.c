@@ -55,6 +55,8 @@ static long sys_debug_write(struct trap_frame *tf)
 
 static long sys_yield(struct trap_frame *tf)
 {
+	/* Set now: a thread suspended while it waits for the CPU resumes from its frame. */
+	arch_syscall_set_ret(tf, 0);
 	sched_yield();
 	return 0;
 }

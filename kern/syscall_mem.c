@@ -103,6 +103,16 @@ static void note_leaf(void *arg, const struct pt_leaf *leaf)
 		ps->st[i] = pt_to_status(leaf->flags);
 }
 
+static long clear_user_status(uintptr_t ubuf, unsigned long n)
+{
+	static const uint8_t zero[PAGE_STATUS_BATCH];
+	long err = 0;
+
+	for (unsigned long done = 0; !err && done < n; done += PAGE_STATUS_BATCH)
+		err = copy_to_user(ubuf + done, zero, MIN(n - done, (unsigned long)PAGE_STATUS_BATCH));
+	return err;
+}
+
 long sys_unmap(struct trap_frame *tf)
 {
 	unsigned long va = arch_syscall_arg(tf, 1), npages = arch_syscall_arg(tf, 2);
@@ -118,9 +128,18 @@ long sys_unmap(struct trap_frame *tf)
 	as = aspace_of(as_cap->cp_obj);
 	if (!ubuf)
 		return aspace_unmap(as, va, npages, NULL);
-	/* With a buffer: each page's accessed/dirty bits, in batches. */
-	if (npages > STATUS_MAX_PAGES || !user_range_ok(ubuf, npages))
-		return npages > STATUS_MAX_PAGES ? -EINVAL : -EFAULT;
+	/*
+	 * With a buffer: each page's accessed/dirty bits, in batches. The
+	 * buffer is checked writable (zeroed) first and may not lie in the
+	 * range, so the copies after each batch cannot fail half-way.
+	 */
+	if (npages > STATUS_MAX_PAGES)
+		return -EINVAL;
+	if (ubuf < va + npages * PAGE_SIZE && ubuf + npages > va)
+		return -EINVAL;
+	err = clear_user_status(ubuf, npages);
+	if (err)
+		return err;
 	for (unsigned long done = 0; done < npages; done += PAGE_STATUS_BATCH) {
 		static struct page_status ps;
 		unsigned long n = MIN(npages - done, (unsigned long)PAGE_STATUS_BATCH);
@@ -134,6 +153,23 @@ long sys_unmap(struct trap_frame *tf)
 		if (err)
 			return err;
 	}
+	return 0;
+}
+
+/* may_take: -EPERM if the leaf's region did not allow the new permissions. */
+static int may_take(void *arg, const struct pt_leaf *leaf)
+{
+	unsigned int flags = *(unsigned int *)arg;
+
+	if (((flags & PT_WRITE) && !(leaf->flags & PT_MAY_WRITE)) ||
+	    ((flags & PT_EXEC) && !(leaf->flags & PT_MAY_EXEC)))
+		return -EPERM;
+	return 0;
+}
+
+static int note_present(void *arg, const struct pt_leaf *leaf)
+{
+	note_leaf(arg, leaf);
 	return 0;
 }
 
@@ -155,16 +191,8 @@ long sys_protect(struct trap_frame *tf)
 		return err;
 	as = aspace_of(as_cap->cp_obj);
 	/* Check every mapped page may take @prot before changing any. */
-	for (unsigned long i = 0; i < npages; i++) {
-		struct pt_leaf leaf;
-
-		if (pt_query(&as->pt, va + i * PAGE_SIZE, &leaf))
-			continue;
-		if (((flags & PT_WRITE) && !(leaf.flags & PT_MAY_WRITE)) ||
-		    ((flags & PT_EXEC) && !(leaf.flags & PT_MAY_EXEC)))
-			return -EPERM;
-	}
-	return aspace_protect(as, va, npages, flags);
+	err = pt_walk_range(&as->pt, va, npages, may_take, &flags);
+	return err ? err : aspace_protect(as, va, npages, flags);
 }
 
 long sys_query(struct trap_frame *tf)
@@ -196,12 +224,7 @@ long sys_query(struct trap_frame *tf)
 		if (clear)
 			err = aspace_clear_accessed(as, ps.va, n, &rep);
 		else
-			for (unsigned long i = 0; i < n; i++) {
-				struct pt_leaf leaf;
-
-				if (!pt_query(&as->pt, ps.va + i * PAGE_SIZE, &leaf))
-					ps.st[i] = pt_to_status(leaf.flags);
-			}
+			err = pt_walk_range(&as->pt, ps.va, n, note_present, &ps);
 		if (!err)
 			err = copy_to_user(ubuf + done, ps.st, n);
 		if (err)

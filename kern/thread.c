@@ -98,7 +98,8 @@ static void mark_dead(struct thread *t, long code)
 		struct thread *w = list_entry(list_pop_front(&t->exit_waiters), struct thread,
 					      ipc_link);
 
-		arch_syscall_set_ret(w->frame, code);
+		if (w->frame)	/* a kernel thread has none */
+			arch_syscall_set_ret(w->frame, code);
 		w->ipc_wait = IPC_NONE;
 		sched_enqueue(w);
 	}
@@ -194,6 +195,7 @@ int thread_start(struct thread *t)
 
 	if (t->state != THREAD_INACTIVE || !t->as)
 		return -EINVAL;
+	t->in_fault = false;
 	thread_block_continuation(t);
 	irq = arch_irq_save();
 	sched_enqueue(t);
@@ -227,6 +229,22 @@ void thread_kill(struct thread *t)
 	arch_irq_restore(irq);
 }
 
+long thread_join(struct thread *t)
+{
+	struct thread *self = thread_current();
+	unsigned long irq = arch_irq_save();
+
+	ASSERT(t != self);
+	while (t->state != THREAD_DEAD) {
+		list_push_back(&t->exit_waiters, &self->ipc_link);
+		self->ipc_wait = IPC_JOIN;
+		self->state = THREAD_BLOCKED;
+		sched_block_current();
+	}
+	arch_irq_restore(irq);
+	return t->exit_code;
+}
+
 int thread_suspend(struct thread *t)
 {
 	unsigned long irq;
@@ -236,7 +254,11 @@ int thread_suspend(struct thread *t)
 	if (t->state == THREAD_INACTIVE)
 		return 0;
 	irq = arch_irq_save();
-	if (t->state == THREAD_BLOCKED) {
+	if (t->state == THREAD_BLOCKED && t->in_fault) {
+		/* Its registers are the faulting instruction's: it faults again on resume. */
+		ipc_cancel(t);
+		t->in_fault = false;
+	} else if (t->state == THREAD_BLOCKED) {
 		ipc_cancel(t);
 		arch_syscall_set_ret(t->frame, -EINTR);
 	} else if (t->state == THREAD_RUNNABLE) {

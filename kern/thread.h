@@ -73,6 +73,7 @@ struct thread {
 	struct list_node ipc_link;	/* in ipc_ep's queue */
 	uint64_t ipc_badge;		/* while IPC_SEND/CALL: badge of the cap used */
 	bool ipc_grant;			/* ... and whether it had the grant right */
+	uint64_t ipc_info;		/* ... and its message's info word, as checked */
 	struct thread *reply_to;	/* the caller owed a reply by this thread */
 	struct thread *reply_from;	/* while IPC_REPLY: who owes this thread one */
 
@@ -139,6 +140,12 @@ int thread_resume(struct thread *t);
 
 /* thread_set_prio: 0..THREAD_PRIO_MAX; -EINVAL otherwise or if DEAD. */
 int thread_set_prio(struct thread *t, unsigned int prio);
+
+/*
+ * thread_join: for kernel threads (the boot thread, self-tests): block
+ * until @t is DEAD, keeping the kernel context; its exit code.
+ */
+long thread_join(struct thread *t);
 
 /* thread_kill: end @t (not current) wherever it is; its exit code is -EDEAD. */
 void thread_kill(struct thread *t);

@@ -726,6 +726,22 @@ int pt_walk_leaves(const struct pt_ctx *ctx, int (*fn)(void *arg, const struct p
 	return pt_walk(&op.w, ctx->va_min, ctx->va_last);
 }
 
+/*
+ * pt_walk_range: pt_walk_leaves restricted to the leaves meeting
+ * [va, va + npages pages); range rules as pt_unmap. Cost: the mapped
+ * part only (empty tables are skipped whole).
+ */
+int pt_walk_range(const struct pt_ctx *ctx, vaddr_t va, size_t npages,
+		  int (*fn)(void *arg, const struct pt_leaf *leaf), void *arg)
+{
+	struct pt_visit_op op = { .w = { .ctx = ctx, .slot = pt_visit_slot }, .fn = fn,
+				  .arg = arg };
+	vaddr_t last;
+	int err = pt_range(ctx, va, npages, 0, &last);
+
+	return err ? err : pt_walk(&op.w, va, last);
+}
+
 static int pt_destroy_slot(struct pt_walk *w, pte_t *slot, unsigned int level, vaddr_t first,
 			   vaddr_t last)
 {

@@ -121,6 +121,8 @@ int pt_query(const struct pt_ctx *ctx, vaddr_t va, struct pt_leaf *leaf);
 
 int pt_walk_leaves(const struct pt_ctx *ctx, int (*fn)(void *arg, const struct pt_leaf *leaf),
 		   void *arg);
+int pt_walk_range(const struct pt_ctx *ctx, vaddr_t va, size_t npages,
+		  int (*fn)(void *arg, const struct pt_leaf *leaf), void *arg);
 void pt_destroy(const struct pt_ctx *ctx);
 void pt_share_kernel_half(const struct pt_fmt *fmt, pte_t *dst_root, const pte_t *src_root);
 

@@ -14,21 +14,25 @@ uint64_t riscv_asid_generation = 1;
 unsigned int riscv_asid_bits;
 static unsigned long next_asid = 1;	/* 0 is the kernel's */
 
-void riscv_asid_assign(struct arch_aspace *a)
+bool riscv_asid_assign(struct arch_aspace *a)
 {
+	bool rollover = false;
+
 	if (!riscv_asid_bits) {
 		a->asid = 0;
 		a->asid_gen = riscv_asid_generation;
-		return;
+		return false;
 	}
 	if (next_asid >= (1ul << riscv_asid_bits)) {
+		/* The caller flushes everything right after its satp write. */
 		riscv_asid_generation++;
 		next_asid = 1;
-		__asm__ volatile("sfence.vma" ::: "memory");
+		rollover = true;
 	}
 	a->asid = (uint16_t)next_asid++;
 	a->asid_gen = riscv_asid_generation;
-	/* Nothing of this ASID can be cached: it was unused since the last flush. */
+	/* Nothing of this ASID is cached: unused since the last full flush. */
+	return rollover;
 }
 
 /*

@@ -47,9 +47,7 @@ static void run_once(struct ktest_ctx *t)
 	KT_CHECK(wire(&hnd, &cli, region) == 0);
 	thread_start(hnd.thread);
 	thread_start(cli.thread);
-	while (cli.thread->state != THREAD_DEAD)
-		sched_yield();
-	KT_CHECK(cli.thread->exit_code == 0, "client exit code %ld", cli.thread->exit_code);
+	KT_CHECK(thread_join(cli.thread) == 0, "client exit code %ld", cli.thread->exit_code);
 	thread_kill(hnd.thread);
 	/* The region's pages are the handler's, not the loader's: take them back first. */
 	KT_CHECK(aspace_unmap(cli.as, 0x30000000, 8, NULL) == 0);

@@ -22,9 +22,7 @@ static long run_program(struct ktest_ctx *t, const char *name)
 		return err;
 	}
 	thread_start(prog.thread);
-	while (prog.thread->state != THREAD_DEAD)
-		sched_yield();
-	code = prog.thread->exit_code;
+	code = thread_join(prog.thread);
 	loader_destroy(&prog);
 	return code;
 }

@@ -189,6 +189,10 @@ static void test_preemption(void)
 	for (int i = 0; i < 3; i++)
 		CHECK(sys_yield() == 0);	/* returns only if the spinner is preempted */
 	CHECK(cap_delete(c.thread) == 0, "killing the spinner");
+	/* A lower priority runs whenever nothing higher is runnable (we wait). */
+	CHECK(spawn("utest_basic", THREAD_PRIO_DEFAULT_USER - 5, &c) == 0);
+	CHECK(thread_start(c.thread, c.entry, c.stack_top, 0) == 0);
+	CHECK(thread_wait(c.thread) == 0, "a priority-5 thread ran to its end");
 }
 
 static void test_notifications(void)

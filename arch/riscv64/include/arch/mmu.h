@@ -61,8 +61,12 @@ struct arch_aspace {
 extern uint64_t riscv_asid_generation;	/* current generation, >= 1 */
 extern unsigned int riscv_asid_bits;	/* 0: the hart has no ASIDs */
 
-/* riscv_asid_assign: the slow path of arch_aspace_activate (new ASID). */
-void riscv_asid_assign(struct arch_aspace *a);
+/*
+ * riscv_asid_assign: the slow path of arch_aspace_activate (new ASID);
+ * true if a new generation began: the caller flushes the TLB once the new
+ * satp is in place (before that the hart still runs on an old ASID).
+ */
+bool riscv_asid_assign(struct arch_aspace *a);
 
 static inline void arch_aspace_init(struct arch_aspace *a)
 {
@@ -75,15 +79,20 @@ static inline void arch_aspace_init(struct arch_aspace *a)
  * shares the kernel half, see pt_share_kernel_half()). @a NULL: the
  * kernel's own tables.
  */
+#define RISCV_SATP_SV39 (8ul << 60)
+#define RISCV_SATP_ASID_SHIFT 44
+
 static inline void arch_aspace_activate(struct arch_aspace *a, paddr_t root)
 {
+	bool flush = !riscv_asid_bits;
 	unsigned long satp;
 
 	if (a && unlikely(a->asid_gen != riscv_asid_generation))
-		riscv_asid_assign(a);
-	satp = (8ul << 60) | ((unsigned long)(a ? a->asid : 0) << 44) | (root >> PAGE_SHIFT);
+		flush |= riscv_asid_assign(a);
+	satp = RISCV_SATP_SV39 | ((unsigned long)(a ? a->asid : 0) << RISCV_SATP_ASID_SHIFT) |
+	       (root >> PAGE_SHIFT);
 	__asm__ volatile("csrw satp, %0" ::"r"(satp) : "memory");
-	if (!riscv_asid_bits)
+	if (flush)
 		__asm__ volatile("sfence.vma" ::: "memory");
 }
 
