@@ -254,6 +254,7 @@ run: deps kernel
 
 # The guest configurations make test boots (each builds in its own directory).
 TEST_CONFIGS := riscv64:sv39:gnu riscv64:sv39:llvm
+TEST_CONFIGS += x86_64:pml4:gnu:pvh x86_64:pml4:llvm:pvh x86_64:la57:gnu:pvh
 
 guest-test: deps
 	$(Q)scripts/run-guest-tests.sh $(TEST_CONFIGS)

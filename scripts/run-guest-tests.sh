@@ -22,8 +22,11 @@ for cfg in "$@"; do
 	fi
 	kernel=$(make --no-print-directory -s "${knobs[@]}" print-kernel)
 	initrd=$(make --no-print-directory -s "${knobs[@]}" print-initrd)
+	# x86-64 5-level paging needs a CPU model with LA57 (QEMU's default has none).
+	cpu=${QEMU_CPU:-}
+	[ "$arch:$paging" = x86_64:la57 ] && cpu=max
 	boot_qemu() {
-		timeout "$timeout_s" scripts/qemu.sh --arch "$arch" --boot "$boot" \
+		QEMU_CPU=$cpu timeout "$timeout_s" scripts/qemu.sh --arch "$arch" --boot "$boot" \
 			--mem "${MEM:-256M}" --smp 1 --kernel "$kernel" --initrd "$initrd" --append "$1" \
 			</dev/null >"$2" 2>&1
 	}
@@ -37,6 +40,18 @@ for cfg in "$@"; do
 		scripts/ktap.py check --name "$name:root-task${asid:+:asid_bits=$asid}" --rc "$?" \
 			--log "$rlog" --out build/results || status=1
 	done
+	# Processes: init's process manager and the pager running the process
+	# and pager suite (utest_pm starts utest_proc; it fails the boot if the
+	# pager did not get every frame back), then the plain boot make run
+	# shows (init, the pager and the demo; passes iff it powers off with 0).
+	plog=${log%.log}-procs.log
+	boot_qemu init=utest_pm "$plog"
+	scripts/ktap.py check --name "$name:processes" --rc "$?" --log "$plog" \
+		--out build/results || status=1
+	dlog=${log%.log}-init-demo.log
+	boot_qemu "" "$dlog"
+	scripts/ktap.py check --plain --name "$name:init-demo" --rc "$?" --log "$dlog" \
+		--out build/results || status=1
 	# A deliberate unprotected bad access: the trap report must appear and
 	# QEMU must exit with a failing status.
 	boot_qemu ktest=crash "${log%.log}-crash.log"

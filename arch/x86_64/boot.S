@@ -15,13 +15,14 @@
  * write protection, and jump to the high image on the boot stack.
  * arch/x86_64/setup.c then builds the real tables and drops these.
  *
- * Boot tables (one PML4, also PML5 entries 0 and 511 with LA57):
- *   PML4[0]   -> pdpt_low  : VA 0..4 GiB     -> PA 0..4 GiB (identity, for the jump)
- *   PML4[256] -> pdpt_low  : VA 0xffff800000000000 + 0..4 GiB (direct map:
+ * Boot tables (one PML4, also PML5 entries 0 and 511 with LA57), for
+ * N = X86_BOOT_DIRECT_GB (arch/layout.h):
+ *   PML4[0]   -> pdpt_low  : VA 0..N GiB     -> PA 0..N GiB (identity, for the jump)
+ *   PML4[256] -> pdpt_low  : VA 0xffff800000000000 + 0..N GiB (direct map:
  *                            RAM, boot info, initrd, the APICs)
  *   PML4[511] -> pdpt_high : [510] VA 0xffffffff80000000 -> PA 0..1 GiB (image window)
  *                            [511] the next GiB
- * pdpt_low[0..3] -> pd[0..3], each 512 leaves of 2 MiB (PS | RW | P).
+ * pdpt_low[0..N-1] -> pd[0..N-1], each 512 leaves of 2 MiB (PS | RW | P).
  */
 #include <arch/layout.h>
 
@@ -82,26 +83,31 @@ pvh_start:
 	jnc	boot_fail
 #endif
 
-	/* 2048 leaves of 2 MiB: PA 0..4 GiB (the upper halves are 0: .bss). */
+	/* Leaves of 2 MiB for PA 0..N GiB: 64-bit entries, written as two halves. */
 	movl	$PHYS(boot_pd), %edi
 	movl	$PTE_LEAF_2M, %eax
-	movl	$2048, %ecx
+	xorl	%edx, %edx
+	movl	$X86_BOOT_DIRECT_GB * 512, %ecx
 1:	movl	%eax, (%edi)
+	movl	%edx, 4(%edi)
 	addl	$0x200000, %eax
+	adcl	$0, %edx
 	addl	$8, %edi
 	decl	%ecx
 	jnz	1b
 
 	movl	$PHYS(boot_pd) + PTE_TABLE, %eax
-	movl	%eax, PHYS(boot_pdpt_low)
 	movl	%eax, PHYS(boot_pdpt_high) + 510 * 8
 	addl	$4096, %eax
-	movl	%eax, PHYS(boot_pdpt_low) + 8
 	movl	%eax, PHYS(boot_pdpt_high) + 511 * 8
+	movl	$PHYS(boot_pd) + PTE_TABLE, %eax
+	movl	$PHYS(boot_pdpt_low), %edi
+	movl	$X86_BOOT_DIRECT_GB, %ecx
+2:	movl	%eax, (%edi)
 	addl	$4096, %eax
-	movl	%eax, PHYS(boot_pdpt_low) + 16
-	addl	$4096, %eax
-	movl	%eax, PHYS(boot_pdpt_low) + 24
+	addl	$8, %edi
+	decl	%ecx
+	jnz	2b
 
 	movl	$PHYS(boot_pdpt_low) + PTE_TABLE, %eax
 	movl	%eax, PHYS(boot_pml4)
@@ -191,7 +197,7 @@ msg_no_lm:
 msg_no_nx:
 	.asciz	"pagoda: this CPU has no execute-disable (NX) bit\r\n"
 msg_no_la57:
-	.asciz	"pagoda: built with PAGING=la57 but this CPU has no 5-level paging (LA57); boot with -cpu max or build with PAGING=pml4\r\n"
+	.asciz	"pagoda: built with PAGING=la57 but this CPU has no 5-level paging (LA57): use a CPU model with LA57 (QEMU_CPU=max make run ...) or PAGING=pml4\r\n"
 
 	.section .bss.page_aligned, "aw", @nobits
 	.balign 4096
@@ -204,7 +210,7 @@ boot_pdpt_low:
 boot_pdpt_high:
 	.space	4096
 boot_pd:
-	.space	4 * 4096
+	.space	X86_BOOT_DIRECT_GB * 4096
 	.globl boot_stack
 boot_stack:
 	.space	KERNEL_BOOT_STACK_SIZE

@@ -44,7 +44,11 @@ STATIC_ASSERT(sizeof(struct x86_idt_gate) == 16);
 
 #define GATE_KERNEL	0x8e	/* present, DPL 0, interrupt gate */
 #define GATE_USER	0xee	/* present, DPL 3: int3 from user mode */
-#define IST_EMERGENCY	1	/* #DB, NMI, #DF, #MC: a known-good stack */
+/*
+ * NMI, #DF and #MC: a known-good stack (they only report and stop). #DB is
+ * a user exception (single-step) and must use the thread's own stack.
+ */
+#define IST_EMERGENCY	1
 
 struct x86_tss x86_tss __aligned(16);
 uint64_t x86_kstack_top;	/* the kernel stack of syscalls from user mode */
@@ -153,7 +157,6 @@ void arch_trap_init(void)
 	for (unsigned int v = 0; v < 256; v++)
 		set_gate(v, GATE_KERNEL, 0);
 	set_gate(X86_EXC_BP, GATE_USER, 0);
-	set_gate(X86_EXC_DB, GATE_KERNEL, IST_EMERGENCY);
 	set_gate(X86_EXC_NMI, GATE_KERNEL, IST_EMERGENCY);
 	set_gate(X86_EXC_DF, GATE_KERNEL, IST_EMERGENCY);
 	set_gate(X86_EXC_MC, GATE_KERNEL, IST_EMERGENCY);

@@ -26,8 +26,8 @@
 
 #define HVM_START_MAGIC	0x336ec578
 #define E820_RAM	1
-/* Everything the boot tables' direct map reaches (boot.S: 4 GiB). */
-#define BOOT_DIRECT_LIMIT (4ull << 30)
+/* Everything the boot tables' direct map reaches (boot.S). */
+#define BOOT_DIRECT_LIMIT ((uint64_t)X86_BOOT_DIRECT_GB << 30)
 /* Below 1 MiB: real-mode structures, the BIOS and its option ROMs. */
 #define LOW_MEMORY_END	0x100000
 #define IOAPIC_BASE	0xfec00000
@@ -96,7 +96,10 @@ static void add_mmio(struct boot_info *bi, const char *name, paddr_t base, psize
 		bi->mmio[bi->nmmio++] = (struct boot_mmio){ .name = name, .base = base, .size = size };
 }
 
-/* parse_memmap: RAM above the first MiB, from the E820 entries of type 1. */
+/*
+ * parse_memmap: RAM above the first MiB and below BOOT_DIRECT_LIMIT, from
+ * the E820 entries of type 1.
+ */
 static void parse_memmap(struct boot_info *bi, const struct hvm_start_info *si)
 {
 	const struct hvm_memmap_entry *map;
@@ -108,6 +111,11 @@ static void parse_memmap(struct boot_info *bi, const struct hvm_start_info *si)
 		uint64_t start = MAX(map[i].addr, (uint64_t)LOW_MEMORY_END);
 		uint64_t end = map[i].addr + map[i].size;
 
+		if (map[i].type == E820_RAM && end > BOOT_DIRECT_LIMIT) {
+			log_warn("RAM above %llu GiB is not used\n",
+				 (unsigned long long)X86_BOOT_DIRECT_GB);
+			end = BOOT_DIRECT_LIMIT;
+		}
 		if (map[i].type != E820_RAM || end <= start)
 			continue;
 		if (bi->nmem == BOOT_MAX_MEM) {

@@ -65,8 +65,11 @@ void arch_regs_write(struct trap_frame *tf, const struct user_regs *in)
  * the thread takes the exception here instead. Runs on the thread's kernel
  * stack, below its frame; returns the frame to resume (its fault handler's).
  */
+unsigned long x86_bad_pc_caught;
+
 struct trap_frame *x86_user_bad_pc(struct trap_frame *tf);
 struct trap_frame *x86_user_bad_pc(struct trap_frame *tf)
 {
+	x86_bad_pc_caught++;
 	return user_exception(FAULT_EXC_OTHER, tf->rip, tf->rip);
 }

@@ -128,10 +128,6 @@ void x86_trap_kernel(struct trap_frame *tf)
 	if (vector >= 32) {
 		if (interrupt(vector))
 			return;
-	} else if (vector == X86_EXC_DB && (tf->rflags & X86_RFLAGS_TF)) {
-		/* A user's TF survives the syscall instruction: step no further. */
-		tf->rflags &= ~X86_RFLAGS_TF;
-		return;
 	} else if (vector == X86_EXC_PF || vector == X86_EXC_GP) {
 		const struct extable_entry *e = extable_find(tf->rip);
 

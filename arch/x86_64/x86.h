@@ -205,6 +205,9 @@ void x86_timer_interrupt(void);
 /* pcid.c */
 void x86_pcid_init(unsigned int limit);
 
+/* thread.c: returns to a pc outside the user half turned into exceptions (tests). */
+extern unsigned long x86_bad_pc_caught;
+
 /* trap.c */
 void x86_report_and_stop(const struct trap_frame *tf, const char *why);
 

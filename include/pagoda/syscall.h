@@ -1,7 +1,9 @@
 /*
  * pagoda/syscall.h: system call numbers, shared by the kernel and userland.
  * The calling convention is per arch (riscv64: number in a7, arguments in
- * a0..a5, result in a0: >= 0 or a negative code from pagoda/errno.h).
+ * a0..a5, result in a0; x86-64: number in rax, arguments in rdi, rsi, rdx,
+ * r10, r8, r9, result in rax; the result is >= 0 or a negative code from
+ * pagoda/errno.h).
  * docs/syscalls.md describes each call, its arguments and errors.
  */
 #ifndef PAGODA_SYSCALL_H

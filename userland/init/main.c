@@ -1,12 +1,13 @@
 /*
- * userland/init: the root task. For now it only announces itself; with the
- * kernel core it receives the capabilities to all resources and starts
- * the pager and the other programs.
+ * userland/init: the root task. It is the process manager (pm_main in
+ * userland/lib/pm.c): it starts the pager from the boot archive with a
+ * frame region, then the demo program, serves fork, exec, spawn, wait,
+ * getpid and kill (docs/pager-protocol.md), and when the demo has ended
+ * prints the pager's counters and checks that every frame came back.
  */
-#include <pagoda.h>
+#include <pm.h>
 
 int main(void)
 {
-	printf("init: hello from user mode (the root task)\n");
-	return 0;
+	return pm_main("demo", "");
 }

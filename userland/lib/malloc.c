@@ -3,16 +3,21 @@
  * programs, over one lib/heap.c heap. No locking: user programs are single
  * threaded for now; a threaded program must serialise these calls itself.
  *
- * The heap starts with a static arena in .bss. When the pager offers
- * brk/mmap, an allocation that fails will ask it for more memory and add
- * it with heap_add_region() (a brk extension just above the arena or the
- * last one extends that region), then retry.
+ * The heap starts with a static arena in .bss. In a process managed by
+ * init (proc_info() != NULL) an allocation that fails asks the pager to
+ * move the program break up (sbrk, at least MALLOC_GROW_MIN bytes) and
+ * adds the new pages with heap_add_region() (each extension starts where
+ * the last one ended, so the brk memory stays one region), then retries.
+ * The heap never shrinks.
  */
 #include <lib/assert.h>
 #include <lib/heap.h>
+#include <mman.h>
 #include <pagoda.h>
+#include <proc.h>
 
 #define MALLOC_ARENA_LEN (256 * 1024)
+#define MALLOC_GROW_MIN (64 * 1024)
 
 static struct heap malloc_heap;
 static bool malloc_ready;
@@ -33,10 +38,29 @@ static struct heap *malloc_heap_get(void)
 	return &malloc_heap;
 }
 
+/* malloc_grow: room for a block of @size bytes from the pager's brk; false if none. */
+static bool malloc_grow(size_t size)
+{
+	size_t len;
+	long old;
+
+	if (size > HEAP_MAX_ALLOC || !proc_info())
+		return false;
+	len = ALIGN_UP(size + HEAP_REGION_OVERHEAD + HEAP_MIN_BLOCK, (size_t)MALLOC_GROW_MIN);
+	old = sbrk((long)len);
+	if (old < 0)
+		return false;
+	return heap_add_region(malloc_heap_get(), (void *)old, len) == 0;
+}
+
 /* malloc: @size bytes aligned to 16, or NULL (also for @size 0). */
 void *malloc(size_t size)
 {
-	return heap_alloc(malloc_heap_get(), size);
+	void *p = heap_alloc(malloc_heap_get(), size);
+
+	if (!p && size && malloc_grow(size))
+		p = heap_alloc(malloc_heap_get(), size);
+	return p;
 }
 
 /* free: NULL is a no-op; a bad pointer is reported and ignored (see lib/heap.h). */
@@ -48,11 +72,19 @@ void free(void *p)
 /* calloc: @n * @size zeroed bytes; NULL when the product overflows. */
 void *calloc(size_t n, size_t size)
 {
-	return heap_calloc(malloc_heap_get(), n, size);
+	void *p = heap_calloc(malloc_heap_get(), n, size);
+
+	if (!p && n && size && size <= HEAP_MAX_ALLOC / n && malloc_grow(n * size))
+		p = heap_calloc(malloc_heap_get(), n, size);
+	return p;
 }
 
 /* realloc: as heap_realloc: NULL @p allocates, @size 0 frees and returns NULL. */
 void *realloc(void *p, size_t size)
 {
-	return heap_realloc(malloc_heap_get(), p, size);
+	void *q = heap_realloc(malloc_heap_get(), p, size);
+
+	if (!q && size && malloc_grow(size))
+		q = heap_realloc(malloc_heap_get(), p, size);
+	return q;
 }

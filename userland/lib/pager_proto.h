@@ -90,6 +90,7 @@ struct pager_stats {
 	uint64_t frames_free;
 	uint64_t heap_total;		/* bytes of the pager's object heap */
 	uint64_t heap_used;
+	uint64_t heap_images;		/* of heap_used: parsed programs, kept for good */
 	uint64_t nr_mms;		/* processes known */
 	uint64_t counters[PAGER_CNT_COUNT];
 	uint64_t mm_resident;		/* frames its records hold (the zero page not counted) */

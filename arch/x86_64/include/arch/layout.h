@@ -24,5 +24,11 @@
 #define ARCH_ELF_MACHINE	62
 /* Boot stack of the boot CPU: 16 KiB, in .bss. */
 #define KERNEL_BOOT_STACK_SIZE	16384
+/*
+ * GiB of physical space the boot tables' direct map covers (boot.S): all
+ * the boot code may touch before the real tables exist, RAM included
+ * (the frame pool writes into every free frame). RAM beyond it is ignored.
+ */
+#define X86_BOOT_DIRECT_GB	16
 
 #endif

@@ -13,10 +13,11 @@
 
 static inline uint64_t read_cycles(void)
 {
-	uint32_t lo, hi;
+	uint64_t v;
 
-	__asm__ volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi) : : "memory");
-	return ((uint64_t)hi << 32) | lo;
+	__asm__ volatile("lfence\n\trdtsc\n\tshlq $32, %%rdx\n\torq %%rdx, %%rax"
+			 : "=a"(v) : : "rdx", "memory");
+	return v;
 }
 
 static inline uint64_t read_instret(void)

@@ -1,0 +1,148 @@
+/*
+ * userland/pager/mem.c: the frames the pager manages and its own heap.
+ *
+ * The process manager gives the pager one frame region (PAGER_SLOT_RAM),
+ * which the pager maps whole at PAGER_RAM_VA, read-write: frame p (the
+ * page offset in the region, used as the pfn of vm/page.h) sits at
+ * pager.ram + p * PAGE_SIZE. The region is laid out as
+ *
+ *   | page descriptors | object heap | zero page | frames for processes |
+ *   0                  ndesc         +nheap      +1                   npages
+ *
+ * The first three are reserved (PG_RESERVED) in the frame table, so the
+ * free count of the pool is exactly what processes can get, and it comes
+ * back to frames_total when every process is gone. vm/ objects, records
+ * and images come from the heap (vm_zalloc): its size is fixed, so heap
+ * exhaustion is an -ENOMEM for one request, never a lost frame.
+ */
+#define LOG_PREFIX "pager: mem: "
+
+#include <pagoda/errno.h>
+#include <lib/assert.h>
+#include <lib/log.h>
+#include <lib/string.h>
+#include <vm/anon_vma.h>
+#include <vm/rmap.h>
+#include <vm/vm_alloc.h>
+#include "pager.h"
+
+/* A word that may alias any object: frames hold whatever processes stored. */
+typedef uint64_t __attribute__((__may_alias__)) mem_word_t;
+
+void *vm_zalloc(size_t size)
+{
+	return heap_calloc(&pager.heap, 1, size);
+}
+
+void vm_free(void *p, size_t size)
+{
+	heap_free(&pager.heap, p);
+}
+
+void *mem_va(const struct page *page)
+{
+	return pager.ram + (page_to_pfn(&pager.pool, page) << PAGE_SHIFT);
+}
+
+pfn_t mem_pfn(const struct page *page)
+{
+	return page_to_pfn(&pager.pool, page);
+}
+
+/* mem_alloc: a free frame (contents undefined) with refcount 1, or NULL. */
+struct page *mem_alloc(void)
+{
+	return page_alloc(&pager.pool);
+}
+
+/* mem_zero: clear one page; eight stores an iteration (the fault path's main cost). */
+void mem_zero(void *dst)
+{
+	mem_word_t *d = dst, *end = d + PAGE_SIZE / sizeof(*d);
+
+	for (; d < end; d += 8) {
+		d[0] = 0;
+		d[1] = 0;
+		d[2] = 0;
+		d[3] = 0;
+		d[4] = 0;
+		d[5] = 0;
+		d[6] = 0;
+		d[7] = 0;
+	}
+}
+
+/* mem_copy: copy one page (both page aligned, distinct). */
+void mem_copy(void *dst, const void *src)
+{
+	mem_word_t *d = dst, *end = d + PAGE_SIZE / sizeof(*d);
+	const mem_word_t *s = src;
+
+	for (; d < end; d += 8, s += 8) {
+		mem_word_t a = s[0], b = s[1], c = s[2], e = s[3];
+		mem_word_t f = s[4], g = s[5], h = s[6], i = s[7];
+
+		d[0] = a;
+		d[1] = b;
+		d[2] = c;
+		d[3] = e;
+		d[4] = f;
+		d[5] = g;
+		d[6] = h;
+		d[7] = i;
+	}
+}
+
+/*
+ * mem_page_unref: one record entry less names @page (not the zero page):
+ * drop its map count and reference; the last one frees the frame, after
+ * it leaves its anon_vma.
+ */
+void mem_page_unref(struct page *page)
+{
+	ASSERT(page != pager.zero_page && page->mapcount > 0);
+	if (--page->mapcount == 0 && page_is_anon(page))
+		rmap_remove_anon(page);
+	page_put(&pager.pool, page);
+}
+
+static size_t div_up(size_t a, size_t b)
+{
+	return (a + b - 1) / b;
+}
+
+/*
+ * mem_setup: map the region of @npages frames and build the frame table
+ * and the heap inside it. 0, -EINVAL (too small), or the map error.
+ */
+int mem_setup(size_t npages)
+{
+	size_t ndesc = div_up(npages * sizeof(struct page), PAGE_SIZE);
+	size_t nheap = MAX(npages / 32, (size_t)64);
+	size_t nres = ndesc + nheap + 1;
+	long err;
+
+	if (npages < nres + 64 || npages > ((size_t)1 << 24))
+		return -EINVAL;
+	err = map(PAGER_SLOT_ASPACE, PAGER_RAM_VA, PAGER_SLOT_RAM, 0, npages, MAP_R | MAP_W);
+	if (err)
+		return (int)err;
+	pager.ram = (uint8_t *)PAGER_RAM_VA;
+	pager.npages = npages;
+	page_pool_init(&pager.pool);
+	err = page_pool_add_range(&pager.pool, 0, npages, (struct page *)pager.ram);
+	for (size_t pfn = 0; !err && pfn < nres; pfn++)
+		err = page_reserve(&pager.pool, pfn);
+	if (err)
+		return (int)err;
+	pager.zero_page = page_from_pfn(&pager.pool, nres - 1);
+	mem_zero(mem_va(pager.zero_page));
+	heap_init(&pager.heap);
+	err = heap_add_region(&pager.heap, pager.ram + ndesc * PAGE_SIZE, nheap * PAGE_SIZE);
+	if (err)
+		return (int)err;
+	pager.frames_total = pager.pool.nfree;
+	log_info("%zu frames: %zu for descriptors, %zu for the heap, %zu for processes\n",
+		 npages, ndesc, nheap, pager.frames_total);
+	return 0;
+}
