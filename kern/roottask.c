@@ -126,6 +126,7 @@ int roottask_load(const struct boot_info *bi, const char *name, struct user_prog
 	ri->user_min = fmt->user_min;
 	ri->user_top = fmt->user_top;
 	ri->page_size = PAGE_SIZE;
+	strlcpy(ri->cmdline, bi->cmdline, sizeof(ri->cmdline));
 	ri->pt_levels = fmt->levels;
 	err = fill_caps(bi, prog, ri);
 	if (err)

@@ -39,6 +39,7 @@ struct root_info {
 	unsigned long long pt_levels;		/* page-table levels: tables one page may need */
 	unsigned long long first_free_slot;	/* after every slot listed here */
 	unsigned long long nslots;		/* size of init's CSpace */
+	char cmdline[256];			/* the kernel command line, NUL-terminated (cut) */
 	unsigned long long nregions;
 	struct root_region regions[ROOT_MAX_REGIONS];
 };

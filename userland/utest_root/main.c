@@ -3,6 +3,7 @@
  * (make test boots it with init=utest_root). It builds processes itself
  * from the capabilities the kernel gave it and reports KTAP.
  */
+#include <lib/cmdline.h>
 #include <lib/ktap.h>
 #include <lib/string.h>
 #include <arch_user.h>
@@ -44,6 +45,7 @@ static void test_root_info(void)
 	unsigned long ram = 0;
 
 	CHECK(ri->archive_size > 0);
+	CHECK(cmdline_value_is(ri->cmdline, "init", "utest_root"), "cmdline %s", ri->cmdline);
 	CHECK(ri->page_size == 4096);
 	for (unsigned long i = 0; i < ri->nregions; i++)
 		if (ri->regions[i].kind == ROOT_REGION_RAM)
