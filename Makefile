@@ -225,10 +225,18 @@ USER_CRT0 := $(UBUILD)/obj/userland/lib/arch/$(ARCH)/crt0.S.o
 
 user_objs = $(patsubst %,$(UBUILD)/obj/%.o,$(wildcard userland/$(1)/*.c))
 
+# Programs link at 4 MiB; the servers get bases of their own, so a pc in a
+# report or a profile (scripts/profile.py) names the program.
+USER_BASE_pager := 0x40000000
+USER_BASE_init := 0x20000000
+USER_BASE_bench := 0x20000000
+USER_BASE_bench_proc := 0x30000000
+
 .SECONDEXPANSION:
 $(UBUILD)/bin/%: $$(call user_objs,$$*) $(UBUILD)/ulib.a $(USER_LD)
 	@mkdir -p $(dir $@)
-	$(Q)$(LD) $(ARCH_LDFLAGS) $(ARCH_USER_LDFLAGS) -T $(USER_LD) -o $@ $(USER_CRT0) \
+	$(Q)$(LD) $(ARCH_LDFLAGS) $(ARCH_USER_LDFLAGS) -T $(USER_LD) \
+		--defsym=USER_BASE=$(or $(USER_BASE_$*),0x400000) -o $@ $(USER_CRT0) \
 		$(filter %.o,$^) $(UBUILD)/ulib.a
 
 # bad_elf: a truncated program, which every loader must refuse (tests).

@@ -33,10 +33,17 @@ static void as_table_free(void *cookie, paddr_t pa)
 	frame_free(&kernel_frames, pa);
 }
 
+static uint16_t *as_table_live(void *cookie, paddr_t pa)
+{
+	return mem_frame_counter(pa);
+}
+
 static const struct pt_env aspace_pt_env = {
 	.table_virt = as_table_virt,
-	.table_alloc = as_table_alloc,
+	.table_alloc = as_table_alloc,	/* zeroed frames */
 	.table_free = as_table_free,
+	.table_live = as_table_live,
+	.zeroed = true,
 };
 
 static void aspace_destroy(struct kobj *ko)
@@ -84,7 +91,8 @@ out_free:
 	return err;
 }
 
-int aspace_map(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigned int flags)
+static int map_pages(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigned int flags,
+		     enum pt_existing existing, bool may_alloc)
 {
 	size_t need;
 	int err;
@@ -92,8 +100,8 @@ int aspace_map(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigne
 	flags |= PT_USER | PT_ACCESSED | ((flags & PT_WRITE) ? PT_DIRTY : 0);
 	/* The page-fault case: one page, its tables already there. */
 	if (npages == 1) {
-		err = pt_map_one(&as->pt, va, pa, flags);
-		if (err != -EAGAIN) {
+		err = pt_map_one(&as->pt, va, pa, flags, existing, NULL);
+		if (err != -EAGAIN || !may_alloc) {
 			if (!err)
 				arch_aspace_flush_page(&as->arch, va);
 			return err;
@@ -109,11 +117,22 @@ int aspace_map(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigne
 	 * would fault otherwise. Accessed-bit tracking for page-out clears A
 	 * later and handles the fault then.
 	 */
-	err = pt_map(&as->pt, va, pa, npages, flags, PT_EXISTING_ERROR, NULL);
+	err = pt_map(&as->pt, va, pa, npages, flags, existing, NULL);
 	/* Invalid entries may be cached too (privileged spec): fence the new ones. */
 	for (size_t i = 0; !err && i < npages; i++)
 		arch_aspace_flush_page(&as->arch, va + i * PAGE_SIZE);
 	return err;
+}
+
+int aspace_map(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigned int flags)
+{
+	return map_pages(as, va, pa, npages, flags, PT_EXISTING_ERROR, true);
+}
+
+int aspace_replace_page(struct aspace *as, vaddr_t va, paddr_t pa, unsigned int flags,
+			bool may_alloc)
+{
+	return map_pages(as, va, pa, 1, flags, PT_EXISTING_REPLACE, may_alloc);
 }
 
 /*

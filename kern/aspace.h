@@ -46,6 +46,14 @@ static inline struct aspace *aspace_of(struct kobj *ko)
  */
 int aspace_map(struct aspace *as, vaddr_t va, paddr_t pa, size_t npages, unsigned int flags);
 /*
+ * aspace_replace_page: map one frame at @va whatever was mapped there (the
+ * old translation is flushed). Same errors as aspace_map but -EEXIST only
+ * for a large leaf, and -EAGAIN if a table is missing and not @may_alloc;
+ * on error nothing changed.
+ */
+int aspace_replace_page(struct aspace *as, vaddr_t va, paddr_t pa, unsigned int flags,
+			bool may_alloc);
+/*
  * aspace_unmap: unmap whatever is mapped in [va, va + npages pages), each
  * old leaf reported to @old (may be NULL).
  */

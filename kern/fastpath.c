@@ -21,6 +21,7 @@
 #include <kern/aspace.h>
 #include <kern/endpoint.h>
 #include <kern/fastpath.h>
+#include <kern/fault.h>
 #include <kern/sched.h>
 #include <kern/thread.h>
 
@@ -143,14 +144,24 @@ struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 		return NULL;
 	if (unlikely((info & ~FAST_INFO_MASK) || IPC_INFO_NWORDS(info) > IPC_WORDS))
 		return NULL;
-	/* A fault is answered by its label alone; only "resume" takes the fastpath. */
-	if (unlikely(c->in_fault && IPC_INFO_LABEL(info) != FAULT_REPLY_RESUME))
+	/* A fault is answered by its label: "resume", or "map, then resume". */
+	if (unlikely(c->in_fault && IPC_INFO_LABEL(info) != FAULT_REPLY_RESUME &&
+		     IPC_INFO_LABEL(info) != FAULT_REPLY_MAP))
 		return NULL;
 	cap = fast_endpoint(self, arch_syscall_arg(tf, 0), CAP_R_RECV);
 	if (unlikely(!cap))
 		return NULL;
 	ep = endpoint_of(cap->cp_obj);
 	if (unlikely(!list_empty(&ep->ep_senders) || sched_someone_above(c->prio)))
+		return NULL;
+	/*
+	 * The map is the last check: it changes nothing when it fails, and the
+	 * slow path then repeats it, allocating a missing table or returning
+	 * the error.
+	 */
+	if (c->in_fault && IPC_INFO_LABEL(info) == FAULT_REPLY_MAP &&
+	    unlikely(fault_reply_map(c, info, arch_syscall_arg(tf, 2), arch_syscall_arg(tf, 3),
+				     arch_syscall_arg(tf, 4), false)))
 		return NULL;
 
 	/* Point of no return. */

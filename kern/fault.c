@@ -10,13 +10,17 @@
 #include <pagoda/errno.h>
 #include <pagoda/fault.h>
 #include <pagoda/ipc.h>
+#include <pagoda/syscall.h>
+#include <kern/aspace.h>
 #include <kern/console.h>
 #include <kern/endpoint.h>
 #include <kern/fastpath.h>
 #include <kern/fault.h>
 #include <kern/ipc.h>
 #include <kern/sched.h>
+#include <kern/syscall_impl.h>
 #include <kern/thread.h>
+#include <kern/uaccess.h>
 
 static const char *const exc_names[] = {
 	[FAULT_EXC_ILLEGAL] = "illegal instruction",
@@ -79,12 +83,39 @@ struct trap_frame *user_exception(unsigned int kind, uintptr_t addr, uintptr_t p
 	return forward(FAULT_LABEL_EXCEPTION, addr, kind, pc, exc_names[kind]);
 }
 
+/*
+ * fault_reply_map: the current thread answers @t's page fault with
+ * FAULT_REPLY_MAP (reply info word @info): map page @pgoff of the frame region in its @slot, with
+ * MAP_* @prot, at the faulting page, replacing what is mapped there. The
+ * authority is the fault itself: the handler may resolve this fault, at
+ * this page, in the faulter's space, with frames it may map. Check, then
+ * commit: on error nothing changed and the reply is still owed. Without
+ * @may_alloc (the fastpath) a missing page table is -EAGAIN.
+ */
+long fault_reply_map(struct thread *t, uint64_t info, uint64_t slot, uint64_t pgoff,
+		     uint64_t prot, bool may_alloc)
+{
+	vaddr_t va = ALIGN_DOWN((vaddr_t)t->fault_msg[0], PAGE_SIZE);
+	unsigned int flags;
+	paddr_t pa;
+	long err;
+
+	if (IPC_INFO_LABEL(t->fault_info) != FAULT_LABEL_PAGE || IPC_INFO_NWORDS(info) < 3)
+		return -EINVAL;
+	err = map_frames(slot, pgoff, 1, prot, &pa, &flags);
+	if (err)
+		return err;
+	if (!user_range_ok(va, PAGE_SIZE))
+		return -EINVAL;
+	return aspace_replace_page(t->as, va, pa, flags, may_alloc);
+}
+
 void fault_finish(struct thread *t)
 {
 	t->in_fault = false;
 	if (t->fault_result)
 		end_thread(t, "fault", "the fault handler went away, thread ended");
-	if (t->fault_reply != FAULT_REPLY_RESUME)
+	if (t->fault_reply != FAULT_REPLY_RESUME && t->fault_reply != FAULT_REPLY_MAP)
 		end_thread(t, IPC_INFO_LABEL(t->fault_info) == FAULT_LABEL_PAGE ?
 			   access_name((unsigned int)t->fault_msg[1]) : "exception",
 			   "ended by its fault handler");

@@ -26,6 +26,15 @@ struct trap_frame *user_exception(unsigned int kind, uintptr_t addr, uintptr_t p
  */
 void fault_finish(struct thread *t);
 
+/*
+ * fault_reply_map: map what the reply FAULT_REPLY_MAP names (words @slot,
+ * @pgoff, @prot; pagoda/fault.h) at @t's faulting page. The caller is the
+ * handler answering @t's fault. 0, or an error with nothing changed
+ * (-EAGAIN: a page table is missing and not @may_alloc).
+ */
+long fault_reply_map(struct thread *t, uint64_t info, uint64_t slot, uint64_t pgoff,
+		     uint64_t prot, bool may_alloc);
+
 /* fault_set_handler: @t's faults go to @ep (referenced) with @badge; NULL: none. */
 void fault_set_handler(struct thread *t, struct endpoint *ep, uint64_t badge);
 

@@ -10,12 +10,14 @@
  * t->reply_to == c iff c->reply_from == t (and c is IPC_REPLY).
  */
 #include <pagoda/errno.h>
+#include <pagoda/fault.h>
 #include <pagoda/ipc.h>
 #include <lib/assert.h>
 #include <lib/string.h>
 #include <arch/thread.h>
 #include <kern/aspace.h>
 #include <kern/endpoint.h>
+#include <kern/fault.h>
 #include <kern/ipc.h>
 #include <kern/sched.h>
 #include <kern/thread.h>
@@ -213,6 +215,9 @@ long ipc_reply(uint64_t info)
 	if (!c)
 		return -ESRCH;
 	err = check_info(info, c->ipc_grant);
+	if (!err && c->in_fault && IPC_INFO_LABEL(info) == FAULT_REPLY_MAP)
+		err = fault_reply_map(c, info, sender_word(self, 0), sender_word(self, 1),
+				      sender_word(self, 2), true);
 	if (err)
 		return err;
 	transfer(self, info, 0, c->ipc_grant, c);

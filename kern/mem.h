@@ -18,6 +18,12 @@ int mem_init(const struct boot_info *bi);
 /* mem_is_ram: @pa lies in RAM (not device memory). */
 bool mem_is_ram(paddr_t pa);
 
+/*
+ * mem_frame_counter: a 16-bit counter of the RAM frame at @pa, for whoever
+ * owns the frame (user page tables keep their valid-entry counts here).
+ */
+uint16_t *mem_frame_counter(paddr_t pa);
+
 /* mem_alloc_zeroed_frame: a zeroed frame, or -ENOMEM. */
 int mem_alloc_zeroed_frame(paddr_t *pa);
 

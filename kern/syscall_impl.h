@@ -35,5 +35,12 @@ long sys_query(struct trap_frame *tf);
 struct cap;
 /* own_cap: the caller's capability in @slot of @type (or CAP_ANY) with @rights. */
 long own_cap(unsigned long slot, unsigned int type, uint32_t rights, struct cap **cap);
+/*
+ * map_frames: check, as SYS_MAP does, that the caller may map @npages
+ * pages from page @pgoff of the frame region in @slot with MAP_* @prot;
+ * the first page's physical address and the PT_* flags to map with.
+ */
+long map_frames(unsigned long slot, unsigned long pgoff, unsigned long npages, unsigned long prot,
+		paddr_t *pa, unsigned int *flags);
 
 #endif

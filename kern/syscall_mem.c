@@ -42,41 +42,66 @@ static long map_rights(unsigned long prot, uint32_t *rights, unsigned int *flags
 	return 0;
 }
 
-long sys_map(struct trap_frame *tf)
+/*
+ * map_source: check the frame region (or MMIO range) in the caller's
+ * @slot for mapping @npages pages from page @pgoff with @rights; add to
+ * *@flags what the region allows later protect calls to raise (PT_MAY_*)
+ * and give the physical address of the first page.
+ */
+static long map_source(unsigned long slot, unsigned long pgoff, unsigned long npages,
+		       uint32_t rights, unsigned int *flags, paddr_t *pa)
 {
-	unsigned long va = arch_syscall_arg(tf, 1), pgoff = arch_syscall_arg(tf, 3);
-	unsigned long npages = arch_syscall_arg(tf, 4);
-	struct cap *as_cap, *fr_cap;
-	unsigned int flags;
-	uint32_t rights;
-	long err = map_rights(arch_syscall_arg(tf, 5), &rights, &flags);
+	struct cap *fr_cap;
+	long err = own_cap(slot, CAP_ANY, 0, &fr_cap);
 
-	if (err)
-		return err;
-	err = own_cap(arch_syscall_arg(tf, 0), CAP_ASPACE, CAP_R_MAP, &as_cap);
-	if (!err)
-		err = own_cap(arch_syscall_arg(tf, 2), CAP_ANY, 0, &fr_cap);
 	if (err)
 		return err;
 	if (fr_cap->cp_type != CAP_FRAMES && fr_cap->cp_type != CAP_MMIO)
 		return -ECAPTYPE;
-	if (fr_cap->cp_type == CAP_MMIO && (flags & PT_EXEC))
+	if (fr_cap->cp_type == CAP_MMIO && (*flags & PT_EXEC))
 		return -EINVAL;
 	if ((fr_cap->cp_rights & rights) != rights)
 		return -EPERM;
 	if (!npages || npages > fr_cap->cp_range.npages ||
 	    pgoff > fr_cap->cp_range.npages - npages)
 		return -EINVAL;
+	if (fr_cap->cp_rights & CAP_R_WRITE)
+		*flags |= PT_MAY_WRITE;
+	if ((fr_cap->cp_rights & CAP_R_EXEC) && fr_cap->cp_type == CAP_FRAMES)
+		*flags |= PT_MAY_EXEC;
+	*pa = fr_cap->cp_range.base + (pgoff << PAGE_SHIFT);
+	return 0;
+}
+
+long map_frames(unsigned long slot, unsigned long pgoff, unsigned long npages, unsigned long prot,
+		paddr_t *pa, unsigned int *flags)
+{
+	uint32_t rights;
+	long err = map_rights(prot, &rights, flags);
+
+	return err ?: map_source(slot, pgoff, npages, rights, flags, pa);
+}
+
+long sys_map(struct trap_frame *tf)
+{
+	unsigned long va = arch_syscall_arg(tf, 1), npages = arch_syscall_arg(tf, 4);
+	struct cap *as_cap;
+	unsigned int flags;
+	uint32_t rights;
+	paddr_t pa;
+	long err = map_rights(arch_syscall_arg(tf, 5), &rights, &flags);
+
+	if (!err)
+		err = own_cap(arch_syscall_arg(tf, 0), CAP_ASPACE, CAP_R_MAP, &as_cap);
+	if (!err)
+		err = map_source(arch_syscall_arg(tf, 2), arch_syscall_arg(tf, 3), npages, rights,
+				 &flags, &pa);
+	if (err)
+		return err;
 	if ((va & (PAGE_SIZE - 1)) || npages > ((unsigned long)-1 >> PAGE_SHIFT) ||
 	    !user_range_ok(va, npages << PAGE_SHIFT))
 		return -EINVAL;
-	/* Remember what the region allowed, for later protect calls. */
-	if (fr_cap->cp_rights & CAP_R_WRITE)
-		flags |= PT_MAY_WRITE;
-	if ((fr_cap->cp_rights & CAP_R_EXEC) && fr_cap->cp_type == CAP_FRAMES)
-		flags |= PT_MAY_EXEC;
-	return aspace_map(aspace_of(as_cap->cp_obj), va,
-			  fr_cap->cp_range.base + (pgoff << PAGE_SHIFT), npages, flags);
+	return aspace_map(aspace_of(as_cap->cp_obj), va, pa, npages, flags);
 }
 
 /* user_pages: check a user range of pages; -EINVAL if misaligned, empty, or outside. */

@@ -5,6 +5,7 @@
 #
 #   qemu.sh --arch riscv64 --boot opensbi --mem 256M --smp 1 --kernel FILE
 #           [--append "bootargs"] [--initrd FILE] [--icount] [--gdb]
+# QEMU_EXTRA adds arguments (scripts/profile.py passes its -d options).
 # On riscv64 QEMU exits when the guest shuts down through SBI SRST; its exit
 # status is then the guest's (0 = clean power-off). On x86_64 the guest
 # powers off through isa-debug-exit and the status is mapped the same way.
@@ -30,6 +31,8 @@ args=(-m "$mem" -smp "$smp" -nographic -no-reboot)
 [ -n "$icount" ] && args+=(-icount shift=0,sleep=off)
 [ -n "$gdb" ] && args+=(-s -S)
 [ -n "$initrd" ] && args+=(-initrd "$initrd")
+# shellcheck disable=SC2206 # QEMU_EXTRA is split into words on purpose
+[ -n "${QEMU_EXTRA:-}" ] && args+=(${QEMU_EXTRA})
 
 case $arch:$boot in
 riscv64:opensbi)

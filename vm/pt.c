@@ -36,6 +36,9 @@ struct pt_walk {
 	void (*post)(struct pt_walk *w, pte_t *slot, unsigned int level);
 	/* [l]: a hook invalidated an entry of the level-l table being walked */
 	bool cleared[PT_MAX_LEVELS];
+	/* [l]: the valid-entry count of that table, if counting (env->table_live) */
+	uint16_t *live[PT_MAX_LEVELS];
+	bool counting;		/* the walk adds or removes entries: keep live[] */
 };
 
 static pte_t *pt_table(const struct pt_ctx *ctx, paddr_t pa)
@@ -52,6 +55,18 @@ static paddr_t pt_pfn_to_pa(const struct pt_fmt *fmt, pfn_t pfn)
 static bool pt_is_leaf(const struct pt_fmt *fmt, pte_t pte, unsigned int level)
 {
 	return level == 0 || fmt->is_leaf(pte, level);
+}
+
+static uint16_t *pt_live(const struct pt_ctx *ctx, paddr_t table)
+{
+	return ctx->env->table_live ? ctx->env->table_live(ctx->cookie, table) : NULL;
+}
+
+/* pt_live_add: entry count of the level-@level table being walked += @d. */
+static void pt_live_add(struct pt_walk *w, unsigned int level, int d)
+{
+	if (w->live[level])
+		*w->live[level] = (uint16_t)(*w->live[level] + d);
 }
 
 static bool pt_table_empty(const struct pt_ctx *ctx, paddr_t table)
@@ -143,6 +158,8 @@ static int pt_walk_table(struct pt_walk *w, paddr_t table, unsigned int level, v
 	int err;
 
 	ASSERT(first <= last && level >= w->target);
+	if (w->counting)
+		w->live[level] = pt_live(w->ctx, table);
 	for (;;) {
 		vaddr_t end = MIN(last, va | entry_mask);
 
@@ -324,11 +341,18 @@ static paddr_t pt_stock_take(const struct pt_ctx *ctx, struct pt_stock *st)
 	paddr_t pa = st->head;
 	pte_t *tab = pt_table(ctx, pa);
 
+	uint16_t *live = pt_live(ctx, pa);
+
 	ASSERT(st->count > 0);
 	st->head = (paddr_t)tab[0];
 	st->count--;
-	for (unsigned int i = 0; i < pt_entries(ctx->fmt); i++)
-		tab[i] = 0;
+	if (ctx->env->zeroed)
+		tab[0] = 0;	/* the stock link was the only word written */
+	else
+		for (unsigned int i = 0; i < pt_entries(ctx->fmt); i++)
+			tab[i] = 0;
+	if (live)
+		*live = 0;
 	return pa;
 }
 
@@ -390,6 +414,8 @@ static int pt_map_commit_slot(struct pt_walk *w, pte_t *slot, unsigned int level
 	old = __atomic_exchange_n(slot, fmt->mk_leaf(pfn, op->flags, level), __ATOMIC_RELAXED);
 	if (fmt->is_valid(old))
 		pt_report_leaf(op->replaced, fmt, old, level, first);
+	else
+		pt_live_add(w, level, 1);
 	return 0;
 }
 
@@ -403,6 +429,7 @@ static int pt_map_commit_hole(struct pt_walk *w, pte_t *slot, unsigned int level
 	/* The table is zeroed before it becomes reachable. */
 	barrier();
 	WRITE_ONCE(*slot, fmt->mk_table((pfn_t)(table >> fmt->page_shift)));
+	pt_live_add(w, level, 1);
 	return 1;
 }
 
@@ -487,6 +514,7 @@ int pt_map_large(const struct pt_ctx *ctx, vaddr_t va, paddr_t pa, size_t nleave
 	/* Point of no return: the commit cannot fail. */
 	op.w.slot = pt_map_commit_slot;
 	op.w.hole = pt_map_commit_hole;
+	op.w.counting = true;
 	err = pt_walk(&op.w, va, last);
 	ASSERT(err == 0 && op.stock.count == 0);
 	return 0;
@@ -501,22 +529,29 @@ int pt_map(const struct pt_ctx *ctx, vaddr_t va, paddr_t pa, size_t npages, unsi
 
 /*
  * pt_map_one: the hot case of pt_map (one 4 KiB page, every table on the
- * way already there, nothing mapped at @va): one walk, no allocation.
- * -EAGAIN when a table is missing (use pt_map, which reserves tables);
- * otherwise the same checks and errors as pt_map with PT_EXISTING_ERROR.
+ * way already there): one walk, no allocation. -EAGAIN when a table is
+ * missing (use pt_map, which reserves tables); otherwise the same checks,
+ * policies and errors as pt_map. A page already mapped is refused
+ * (PT_EXISTING_ERROR: -EEXIST), kept (SKIP) or overwritten (REPLACE) by
+ * one atomic exchange, so A/D bits the MMU sets meanwhile are not lost;
+ * the old leaf goes to @replaced, as with pt_map. A large leaf on the way
+ * is -EEXIST under every policy: replacing it would need a table.
  */
-int pt_map_one(const struct pt_ctx *ctx, vaddr_t va, paddr_t pa, unsigned int flags)
+int pt_map_one(const struct pt_ctx *ctx, vaddr_t va, paddr_t pa, unsigned int flags,
+	       enum pt_existing existing, const struct pt_report *replaced)
 {
 	const struct pt_fmt *fmt = ctx->fmt;
 	paddr_t table = ctx->root;
 	vaddr_t last;
-	pte_t *slot;
+	pte_t *slot, old;
 	int err = pt_flags_valid(ctx, flags);
 
 	if (!err)
 		err = pt_range(ctx, va, 1, 0, &last);
 	if (!err)
 		err = pt_pa_range(ctx, pa, PAGE_SIZE - 1, 0);
+	if (!err && (unsigned int)existing > PT_EXISTING_REPLACE)
+		err = -EINVAL;
 	if (err)
 		return err;
 	for (unsigned int l = fmt->levels - 1; l > 0; l--) {
@@ -529,9 +564,21 @@ int pt_map_one(const struct pt_ctx *ctx, vaddr_t va, paddr_t pa, unsigned int fl
 		table = pt_pfn_to_pa(fmt, fmt->pfn(pte, l));
 	}
 	slot = &pt_table(ctx, table)[pt_index(fmt, va, 0)];
-	if (fmt->is_valid(READ_ONCE(*slot)))
+	if (!fmt->is_valid(READ_ONCE(*slot))) {
+		uint16_t *live = pt_live(ctx, table);
+
+		WRITE_ONCE(*slot, fmt->mk_leaf(pa >> fmt->page_shift, flags, 0));
+		if (live)
+			(*live)++;
+		return 0;
+	}
+	if (existing == PT_EXISTING_ERROR)
 		return -EEXIST;
-	WRITE_ONCE(*slot, fmt->mk_leaf(pa >> fmt->page_shift, flags, 0));
+	if (existing == PT_EXISTING_SKIP)
+		return 0;
+	old = __atomic_exchange_n(slot, fmt->mk_leaf(pa >> fmt->page_shift, flags, 0),
+				  __ATOMIC_RELAXED);
+	pt_report_leaf(replaced, fmt, old, 0, va);
 	return 0;
 }
 
@@ -553,20 +600,28 @@ static int pt_unmap_slot(struct pt_walk *w, pte_t *slot, unsigned int level, vad
 		return 0;
 	old = __atomic_exchange_n(slot, (pte_t)0, __ATOMIC_RELAXED);
 	w->cleared[level] = true;
+	pt_live_add(w, level, -1);
 	pt_report_leaf(op->report, w->ctx->fmt, old, level, first);
 	return 0;
 }
 
-/* Only a table that just lost an entry can have become empty. */
+/*
+ * Only a table that just lost an entry can have become empty; its count
+ * (w->live[level - 1], still that of the table just walked) or a scan says.
+ */
 static void pt_unmap_post(struct pt_walk *w, pte_t *slot, unsigned int level)
 {
 	const struct pt_ctx *ctx = w->ctx;
-	paddr_t table = pt_pfn_to_pa(ctx->fmt, ctx->fmt->pfn(READ_ONCE(*slot), level));
+	paddr_t table;
 
-	if (!ctx->free_empty || !w->cleared[level - 1] || !pt_table_empty(ctx, table))
+	if (!ctx->free_empty || !w->cleared[level - 1])
+		return;
+	table = pt_pfn_to_pa(ctx->fmt, ctx->fmt->pfn(READ_ONCE(*slot), level));
+	if (w->live[level - 1] ? *w->live[level - 1] != 0 : !pt_table_empty(ctx, table))
 		return;
 	WRITE_ONCE(*slot, (pte_t)0);
 	w->cleared[level] = true;
+	pt_live_add(w, level, -1);
 	ctx->env->table_free(ctx->cookie, table);
 }
 
@@ -579,7 +634,7 @@ static void pt_unmap_post(struct pt_walk *w, pte_t *slot, unsigned int level)
  */
 int pt_unmap(const struct pt_ctx *ctx, vaddr_t va, size_t npages, const struct pt_report *old)
 {
-	struct pt_edit_op op = { .w = { .ctx = ctx, .slot = pt_unmap_slot,
+	struct pt_edit_op op = { .w = { .ctx = ctx, .slot = pt_unmap_slot, .counting = true,
 					.post = pt_unmap_post }, .report = old };
 	vaddr_t last;
 	int err = pt_edit_range(ctx, va, npages, &last);
@@ -754,6 +809,7 @@ static void pt_destroy_post(struct pt_walk *w, pte_t *slot, unsigned int level)
 	paddr_t table = pt_pfn_to_pa(ctx->fmt, ctx->fmt->pfn(READ_ONCE(*slot), level));
 
 	WRITE_ONCE(*slot, (pte_t)0);
+	pt_live_add(w, level, -1);
 	ctx->env->table_free(ctx->cookie, table);
 }
 
@@ -766,7 +822,8 @@ static void pt_destroy_post(struct pt_walk *w, pte_t *slot, unsigned int level)
  */
 void pt_destroy(const struct pt_ctx *ctx)
 {
-	struct pt_walk w = { .ctx = ctx, .slot = pt_destroy_slot, .post = pt_destroy_post };
+	struct pt_walk w = { .ctx = ctx, .slot = pt_destroy_slot, .post = pt_destroy_post,
+			     .counting = true };
 
 	pt_walk(&w, ctx->va_min, ctx->va_last);
 }
@@ -809,6 +866,16 @@ int pt_ctx_init(struct pt_ctx *ctx, const struct pt_fmt *fmt, paddr_t root, enum
 	ctx->va_min = space == PT_SPACE_USER ? fmt->user_min : fmt->kernel_base;
 	ctx->va_last = space == PT_SPACE_USER ? fmt->user_top - 1 : ~(vaddr_t)0;
 	ctx->free_empty = space == PT_SPACE_USER;
+	if (env->table_live) {
+		/* The root's count covers its window entries only. */
+		const pte_t *tab = pt_table(ctx, root);
+		unsigned int top = fmt->levels - 1, n = 0;
+
+		for (unsigned int i = pt_index(fmt, ctx->va_min, top);
+		     i <= pt_index(fmt, ctx->va_last, top); i++)
+			n += fmt->is_valid(READ_ONCE(tab[i]));
+		*pt_live(ctx, root) = (uint16_t)n;
+	}
 	return 0;
 }
 

@@ -65,11 +65,18 @@ enum pt_existing {
  * table_alloc: store a page-aligned table page in *@pa and return 0, or
  *   return a negative code (-ENOMEM). Its contents need not be zero.
  * table_free: take back a page from table_alloc that is no longer linked.
+ * table_live (may be NULL): a counter the caller keeps per table page, in
+ *   which the walker maintains the number of valid entries of the table
+ *   (of the root: of its window). Unmap then knows a table emptied without
+ *   scanning its 512 entries. Without it, unmap scans.
+ * zeroed: table_alloc hands out zeroed pages, so the walker need not.
  */
 struct pt_env {
 	pte_t *(*table_virt)(void *cookie, paddr_t pa);
 	int (*table_alloc)(void *cookie, paddr_t *pa);
 	void (*table_free)(void *cookie, paddr_t pa);
+	uint16_t *(*table_live)(void *cookie, paddr_t pa);
+	bool zeroed;
 };
 
 struct pt_ctx {
@@ -111,7 +118,8 @@ int pt_map_large(const struct pt_ctx *ctx, vaddr_t va, paddr_t pa, size_t nleave
 		 unsigned int level, unsigned int flags, enum pt_existing existing,
 		 const struct pt_report *replaced);
 
-int pt_map_one(const struct pt_ctx *ctx, vaddr_t va, paddr_t pa, unsigned int flags);
+int pt_map_one(const struct pt_ctx *ctx, vaddr_t va, paddr_t pa, unsigned int flags,
+	       enum pt_existing existing, const struct pt_report *replaced);
 int pt_unmap(const struct pt_ctx *ctx, vaddr_t va, size_t npages, const struct pt_report *old);
 int pt_protect(const struct pt_ctx *ctx, vaddr_t va, size_t npages, unsigned int flags);
 int pt_clear_accessed(const struct pt_ctx *ctx, vaddr_t va, size_t npages,

@@ -130,7 +130,7 @@ static int pt_check_table(const struct pt_ctx *ctx, paddr_t table, unsigned int 
 	const struct pt_fmt *fmt = ctx->fmt;
 	const pte_t *tab = ctx->env->table_virt(ctx->cookie, table);
 	vsize_t size_m1 = pt_leaf_size(fmt, level) - 1;
-	unsigned int nvalid = 0;
+	unsigned int nvalid = 0, nwindow = 0;
 	int err;
 
 	for (unsigned int i = 0; i < pt_entries(fmt); i++) {
@@ -142,6 +142,7 @@ static int pt_check_table(const struct pt_ctx *ctx, paddr_t table, unsigned int 
 		nvalid++;
 		if (va + size_m1 < ctx->va_min || va > ctx->va_last)
 			continue;
+		nwindow++;
 		err = pt_check_entry(ctx, pte, level, va);
 		if (err)
 			return err;
@@ -149,6 +150,12 @@ static int pt_check_table(const struct pt_ctx *ctx, paddr_t table, unsigned int 
 	if (level < fmt->levels - 1 && nvalid == 0 && ctx->free_empty) {
 		log_err("%s: empty level-%u table at va %#llx still linked\n", fmt->name, level,
 			(unsigned long long)base);
+		return -EINVAL;
+	}
+	if (ctx->env->table_live && *ctx->env->table_live(ctx->cookie, table) != nwindow) {
+		log_err("%s: level-%u table at va %#llx counts %u entries, holds %u\n", fmt->name,
+			level, (unsigned long long)base,
+			*ctx->env->table_live(ctx->cookie, table), nwindow);
 		return -EINVAL;
 	}
 	return 0;
@@ -159,7 +166,8 @@ static int pt_check_table(const struct pt_ctx *ctx, paddr_t table, unsigned int 
  * sound: leaves sit at allowed levels, are aligned, re-encode to the same
  * bits and carry flags valid for the format and the window (PT_USER on user
  * leaves only, 4 KiB leaves in user space); table entries are well formed;
- * with ctx->free_empty no linked table is empty. Logs the first broken
+ * with ctx->free_empty no linked table is empty; with env->table_live
+ * every table's count is its number of valid (window) entries. Logs the first broken
  * invariant and returns -EINVAL; 0 if all hold.
  */
 int pt_check(const struct pt_ctx *ctx)

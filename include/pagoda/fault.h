@@ -10,8 +10,18 @@
  * The handler's reply label decides: FAULT_REPLY_RESUME re-executes the
  * faulting instruction (after the handler mapped the page, or moved the pc
  * with SYS_THREAD_WRITE_REGS: the thread's registers are readable and
- * writable while it waits); anything else ends the thread with a report.
- * The reply's words are ignored and never reach the thread's registers.
+ * writable while it waits); FAULT_REPLY_MAP (page faults only) first maps
+ * a page at the faulting page, replacing whatever is mapped there, and
+ * then resumes:
+ *
+ *   FAULT_REPLY_MAP        w0 = frame region slot (the handler's), w1 = page
+ *                          offset in it, w2 = MAP_* protection
+ *
+ * checked like SYS_MAP of one page (rights on the region, offset, valid
+ * protection, the page in the user half). If the map fails, the reply
+ * returns its error to the handler, nothing changed, and the fault still
+ * awaits an answer. Any other label ends the thread with a report. The
+ * reply's words never reach the thread's registers.
  */
 #ifndef PAGODA_FAULT_H
 #define PAGODA_FAULT_H
@@ -30,5 +40,6 @@
 
 #define FAULT_REPLY_RESUME	0
 #define FAULT_REPLY_KILL	1
+#define FAULT_REPLY_MAP		2
 
 #endif

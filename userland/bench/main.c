@@ -10,6 +10,8 @@
  * BENCH_REPS batches of BENCH_BATCH operations.
  */
 #include <counters.h>
+#include <lib/cmdline.h>
+#include <lib/string.h>
 #include <pagoda.h>
 #include <pm.h>
 #include <spawn.h>
@@ -166,8 +168,25 @@ static int bench_faults(void)
 	return err;
 }
 
+/*
+ * profile_arg: bench_proc's argument, the benchmark named by "profile=NAME"
+ * on the kernel command line (scripts/profile.py), or "" for all of them.
+ */
+static const char *profile_arg(char *buf, size_t size)
+{
+	const char *v;
+	size_t len;
+
+	if (!cmdline_find(root_info()->cmdline, "profile", &v, &len) || !v || len >= size)
+		return "";
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	return buf;
+}
+
 int main(void)
 {
+	char buf[64];
 	int err;
 
 	printf("# Pagoda in-guest benchmarks (instructions per operation)\n");
@@ -185,7 +204,7 @@ int main(void)
 	if (ipc_word < BENCH_WARMUP + BENCH_REPS * BENCH_BATCH)
 		printf("# bench: the server answered only %llu calls\n", ipc_word);
 	/* The pager and processes: init's process manager runs bench_proc. */
-	err = pm_main("bench_proc", "");
+	err = pm_main("bench_proc", profile_arg(buf, sizeof(buf)));
 	if (err)
 		printf("# bench: the process benchmarks failed: %d\n", err);
 	printf("bench-done\n");

@@ -14,9 +14,12 @@
  *   write to a page it alone maps (map count 1)      -> make it writable (reuse)
  *   any other access to a recorded page              -> map it again
  *
- * The reply resumes the thread (FAULT_REPLY_RESUME) or ends it
- * (FAULT_REPLY_KILL); an ended process keeps its memory until the process
- * manager destroys its mm, and kill_reason says why it ended.
+ * A page the process may use rides on the reply (FAULT_REPLY_MAP: the
+ * kernel maps it over whatever is there, then resumes the thread); the
+ * record says it is mapped as soon as the answer is made, and
+ * fault_map_failed undoes that if the kernel refuses the map. A reply
+ * FAULT_REPLY_KILL ends the thread; an ended process keeps its memory
+ * until the process manager destroys its mm, and kill_reason says why.
  */
 #define LOG_PREFIX "pager: "
 
@@ -43,6 +46,16 @@ static void count(struct pmm *p, enum pager_counter c)
 {
 	pager.counters[c]++;
 	p->counters[c]++;
+}
+
+/* answer_map: map @page at @va with MAP_* @prot, then resume. */
+static unsigned int answer_map(struct fault_answer *ans, vaddr_t va, const struct page *page,
+			       unsigned long prot)
+{
+	ans->va = va;
+	ans->page = page;
+	ans->prot = prot;
+	return FAULT_REPLY_MAP;
 }
 
 /* kill: record that @p ends (the first reason sticks), report it; the reply that ends it. */
@@ -95,17 +108,16 @@ static struct page *new_page(struct vma *vma, vaddr_t va, const struct page *fro
 
 /* fault_fill: nothing recorded at @va yet. */
 static unsigned int fault_fill(struct pmm *p, struct vma *vma, vaddr_t va, unsigned int access,
-			       struct prec_node *leaf, unsigned int idx, vaddr_t pc)
+			       struct prec_node *leaf, unsigned int idx, vaddr_t pc,
+			       struct fault_answer *ans)
 {
 	unsigned long prot;
 	struct page *page;
 
 	if (access != FAULT_ACCESS_WRITE && !vma->mapping) {
-		if (hw_map(p, va, pager.zero_page, hw_prot(vma, false)))
-			return kill(p, PAGER_KILL_NOMEM, va, pc);
 		prec_leaf_set(&p->rec, leaf, idx, (uintptr_t)pager.zero_page | PREC_MAPPED);
 		count(p, PAGER_CNT_ZERO_PAGE);
-		return FAULT_REPLY_RESUME;
+		return answer_map(ans, va, pager.zero_page, hw_prot(vma, false));
 	}
 	if (p->resident >= p->page_limit)
 		return kill(p, PAGER_KILL_LIMIT, va, pc);
@@ -113,44 +125,32 @@ static unsigned int fault_fill(struct pmm *p, struct vma *vma, vaddr_t va, unsig
 	if (!page)
 		return kill(p, PAGER_KILL_NOMEM, va, pc);
 	prot = hw_prot(vma, true);
-	if (hw_map(p, va, page, prot)) {
-		mem_page_unref(page);	/* the kernel refused it: undo new_page */
-		return kill(p, PAGER_KILL_NOMEM, va, pc);
-	}
 	prec_leaf_set(&p->rec, leaf, idx,
 		      (uintptr_t)page | PREC_MAPPED | ((prot & MAP_W) ? PREC_WRITE : 0));
 	p->resident++;
 	count(p, vma->mapping ? PAGER_CNT_FILE_FILL : PAGER_CNT_ZERO_FILL);
-	return FAULT_REPLY_RESUME;
+	return answer_map(ans, va, page, prot);
 }
 
 /* fault_cow: a write to the zero page or to a page other records name too. */
 static unsigned int fault_cow(struct pmm *p, struct vma *vma, vaddr_t va, struct prec_node *leaf,
-			      unsigned int idx, vaddr_t pc)
+			      unsigned int idx, vaddr_t pc, struct fault_answer *ans)
 {
-	uintptr_t e = leaf->slot[idx];
-	struct page *old = prec_page(e), *page;
+	struct page *old = prec_page(leaf->slot[idx]), *page;
 
 	if (old == pager.zero_page && p->resident >= p->page_limit)
 		return kill(p, PAGER_KILL_LIMIT, va, pc);
 	page = new_page(vma, va, old);
 	if (!page)
 		return kill(p, PAGER_KILL_NOMEM, va, pc);
-	if (e & PREC_MAPPED) {
-		hw_unmap(p, va, 1);
-		leaf->slot[idx] = e & ~(PREC_MAPPED | PREC_WRITE);
-	}
-	if (hw_map(p, va, page, hw_prot(vma, true))) {
-		mem_page_unref(page);	/* the kernel refused it: undo new_page */
-		return kill(p, PAGER_KILL_NOMEM, va, pc);
-	}
 	if (old == pager.zero_page)
 		p->resident++;
 	else
 		mem_page_unref(old);
+	/* The map on the reply replaces the old page's mapping, if any. */
 	leaf->slot[idx] = (uintptr_t)page | PREC_MAPPED | PREC_WRITE;
 	count(p, PAGER_CNT_COW_COPY);
-	return FAULT_REPLY_RESUME;
+	return answer_map(ans, va, page, hw_prot(vma, true));
 }
 
 /*
@@ -158,22 +158,17 @@ static unsigned int fault_cow(struct pmm *p, struct vma *vma, vaddr_t va, struct
  * change its protection), writable if this process alone maps it.
  */
 static unsigned int fault_remap(struct pmm *p, struct vma *vma, vaddr_t va, unsigned int access,
-				struct prec_node *leaf, unsigned int idx, vaddr_t pc)
+				struct prec_node *leaf, unsigned int idx, struct fault_answer *ans)
 {
-	uintptr_t e = leaf->slot[idx];
-	struct page *page = prec_page(e);
+	struct page *page = prec_page(leaf->slot[idx]);
 	bool alone = page != pager.zero_page && page->mapcount == 1;
 	unsigned long prot = hw_prot(vma, alone);
-	long err;
 
 	if (alone && (prot & MAP_W) && vma->anon_vma && page_is_anon(page))
 		rmap_move_anon(page, vma);
-	err = (e & PREC_MAPPED) ? hw_protect(p, va, 1, prot) : hw_map(p, va, page, prot);
-	if (err)
-		return kill(p, PAGER_KILL_NOMEM, va, pc);
 	leaf->slot[idx] = (uintptr_t)page | PREC_MAPPED | ((prot & MAP_W) ? PREC_WRITE : 0);
 	count(p, access == FAULT_ACCESS_WRITE ? PAGER_CNT_COW_REUSE : PAGER_CNT_REMAP);
-	return FAULT_REPLY_RESUME;
+	return answer_map(ans, va, page, prot);
 }
 
 /* fault_vma: the VMA for @addr, growing a stack down to it if it may; NULL: killed. */
@@ -197,8 +192,9 @@ static struct vma *fault_vma(struct pmm *p, vaddr_t addr, vaddr_t pc, unsigned i
 	return vma;
 }
 
-/* fault_page: serve a page fault of @p at @addr; the reply label. */
-unsigned int fault_page(struct pmm *p, vaddr_t addr, unsigned int access, vaddr_t pc)
+/* fault_page: serve a page fault of @p at @addr; the reply label (MAP: see @ans). */
+unsigned int fault_page(struct pmm *p, vaddr_t addr, unsigned int access, vaddr_t pc,
+			struct fault_answer *ans)
 {
 	vaddr_t va = ALIGN_DOWN(addr, PAGE_SIZE);
 	unsigned int reply = FAULT_REPLY_KILL, idx;
@@ -207,6 +203,7 @@ unsigned int fault_page(struct pmm *p, vaddr_t addr, unsigned int access, vaddr_
 	struct page *page;
 
 	count(p, PAGER_CNT_FAULTS);
+	ans->pc = pc;
 	if (p->kill_reason != PAGER_KILL_NONE)
 		return FAULT_REPLY_KILL;
 	if (addr >= pager.task_size)
@@ -219,11 +216,30 @@ unsigned int fault_page(struct pmm *p, vaddr_t addr, unsigned int access, vaddr_
 	if (prec_leaf(&p->rec, va, true, &leaf, &idx))
 		return kill(p, PAGER_KILL_NOMEM, addr, pc);
 	if (!leaf->slot[idx])
-		return fault_fill(p, vma, va, access, leaf, idx, pc);
+		return fault_fill(p, vma, va, access, leaf, idx, pc, ans);
 	page = prec_page(leaf->slot[idx]);
 	if (access == FAULT_ACCESS_WRITE && (page == pager.zero_page || page->mapcount > 1))
-		return fault_cow(p, vma, va, leaf, idx, pc);
-	return fault_remap(p, vma, va, access, leaf, idx, pc);
+		return fault_cow(p, vma, va, leaf, idx, pc, ans);
+	return fault_remap(p, vma, va, access, leaf, idx, ans);
+}
+
+/*
+ * fault_map_failed: the kernel refused the map of @ans (error @err, e.g.
+ * no page table within the space's quota). The page stays recorded but
+ * unmapped, whatever the kernel still maps there goes, and the process
+ * ends; the reply that ends it.
+ */
+unsigned int fault_map_failed(struct pmm *p, const struct fault_answer *ans, long err)
+{
+	struct prec_node *leaf;
+	unsigned int idx;
+
+	log_err("pid %llu: map of %#lx on the fault reply: %ld\n", (unsigned long long)p->pid,
+		(unsigned long)ans->va, err);
+	if (!prec_leaf(&p->rec, ans->va, false, &leaf, &idx) && leaf)
+		leaf->slot[idx] &= ~(uintptr_t)(PREC_MAPPED | PREC_WRITE);
+	hw_unmap(p, ans->va, 1);
+	return kill(p, PAGER_KILL_NOMEM, ans->va, ans->pc);
 }
 
 static const char *const exc_names[] = {

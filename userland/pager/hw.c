@@ -1,8 +1,8 @@
 /*
  * userland/pager/hw.c: what the pager asks of the kernel's page tables of
- * one process: SYS_MAP, SYS_UNMAP and SYS_PROTECT on its address-space
- * capability, with frames of PAGER_SLOT_RAM. The record (prec.c) says what
- * is mapped; these calls keep the kernel in line with it.
+ * one process beyond what rides on fault replies (fault.c): SYS_UNMAP and
+ * SYS_PROTECT on its address-space capability. The record (prec.c) says
+ * what is mapped; these calls keep the kernel in line with it.
  *
  * Runs: a range operation (munmap, fork's write protection, mprotect)
  * touches only the pages that are mapped, gathered into maximal runs of
@@ -21,11 +21,6 @@ unsigned long hw_prot(const struct vma *vma, bool writable)
 {
 	return MAP_R | ((vma->prot & VMA_EXEC) ? MAP_X : 0) |
 	       (writable && (vma->prot & VMA_WRITE) ? MAP_W : 0);
-}
-
-long hw_map(struct pmm *p, vaddr_t va, const struct page *page, unsigned long prot)
-{
-	return map(p->as_slot, va, PAGER_SLOT_RAM, mem_pfn(page), 1, prot);
 }
 
 long hw_unmap(struct pmm *p, vaddr_t va, unsigned long npages)

@@ -204,24 +204,39 @@ static void request(struct ipc_msg *m)
 	m->info = IPC_INFO(err < 0 ? -err : 0, IPC_WORDS, data_len, 0);
 }
 
-/* fault: the kernel's call for a faulting thread of process badge & PID. */
-static void fault(struct ipc_msg *m)
+/*
+ * fault: the kernel's call for a faulting thread of process badge & PID.
+ * A page to map rides on the reply (FAULT_REPLY_MAP); *@mapped is then
+ * the process and @ans the page, for fault_map_failed.
+ */
+static void fault(struct ipc_msg *m, struct fault_answer *ans, struct pmm **mapped)
 {
 	struct pmm *p = pmm_find(m->badge & PAGER_PID_MAX);
 	uint32_t label = (uint32_t)IPC_INFO_LABEL(m->info);
 	unsigned int reply = FAULT_REPLY_KILL;
 
+	*mapped = NULL;
 	if (!p)
 		log_err("fault of unknown pid %llu\n", m->badge & PAGER_PID_MAX);
 	else if (label == FAULT_LABEL_PAGE)
-		reply = fault_page(p, m->w[0], (unsigned int)m->w[1], m->w[2]);
+		reply = fault_page(p, m->w[0], (unsigned int)m->w[1], m->w[2], ans);
 	else if (label == FAULT_LABEL_EXCEPTION)
 		reply = fault_exception(p, m->w[0], (unsigned int)m->w[1], m->w[2]);
-	m->info = IPC_INFO(reply, 0, 0, 0);
+	if (reply != FAULT_REPLY_MAP) {
+		m->info = IPC_INFO(reply, 0, 0, 0);
+		return;
+	}
+	*mapped = p;
+	m->w[0] = PAGER_SLOT_RAM;
+	m->w[1] = mem_pfn(ans->page);
+	m->w[2] = ans->prot;
+	m->info = IPC_INFO(FAULT_REPLY_MAP, 3, 0, 0);
 }
 
 int main(void)
 {
+	struct fault_answer ans;
+	struct pmm *mapped = NULL;
 	struct ipc_msg m;
 	long err;
 
@@ -235,12 +250,20 @@ int main(void)
 	ipcbuf.recv_cap = (unsigned long long)err;
 	err = ipc_recv(PAGER_SLOT_EP, &m);
 	for (;;) {
+		if (err && mapped) {
+			/* The kernel refused the map on a fault reply: the fault still waits. */
+			m.info = IPC_INFO(fault_map_failed(mapped, &ans, err), 0, 0, 0);
+			mapped = NULL;
+			err = ipc_reply_recv(PAGER_SLOT_EP, &m);
+			continue;
+		}
 		if (err) {
 			err = ipc_recv(PAGER_SLOT_EP, &m);
 			continue;
 		}
+		mapped = NULL;
 		if (m.badge & PAGER_BADGE_FAULT)
-			fault(&m);
+			fault(&m, &ans, &mapped);
 		else
 			request(&m);
 		err = ipc_reply_recv(PAGER_SLOT_EP, &m);

@@ -140,7 +140,6 @@ struct hw_run {
 	int err;
 };
 
-long hw_map(struct pmm *p, vaddr_t va, const struct page *page, unsigned long prot);
 long hw_unmap(struct pmm *p, vaddr_t va, unsigned long npages);
 long hw_protect(struct pmm *p, vaddr_t va, unsigned long npages, unsigned long prot);
 void hw_run_init(struct hw_run *run, struct pmm *p, unsigned long prot);
@@ -150,7 +149,17 @@ unsigned long hw_prot(const struct vma *vma, bool writable);
 
 /* ---- fault.c ---- */
 
-unsigned int fault_page(struct pmm *p, vaddr_t addr, unsigned int access, vaddr_t pc);
+/* A FAULT_REPLY_MAP answer: the page to map at the faulting page, and how. */
+struct fault_answer {
+	vaddr_t va;
+	const struct page *page;
+	unsigned long prot;		/* MAP_* */
+	vaddr_t pc;			/* of the fault, for reports */
+};
+
+unsigned int fault_page(struct pmm *p, vaddr_t addr, unsigned int access, vaddr_t pc,
+			struct fault_answer *ans);
+unsigned int fault_map_failed(struct pmm *p, const struct fault_answer *ans, long err);
 unsigned int fault_exception(struct pmm *p, vaddr_t addr, unsigned int kind, vaddr_t pc);
 
 /* ---- mmreq.c: requests of a process ---- */

@@ -165,6 +165,34 @@ static int endless(unsigned long unused)
 		*(volatile char *)(addr + off) = 1;
 }
 
+/* sparse: one page every 2 MiB, each needing a page table of its own. */
+static int sparse(unsigned long unused)
+{
+	long addr = mmap(0, 1ul << 30, PROT_READ | PROT_WRITE, 0);
+
+	if (addr <= 0)
+		return 1;
+	for (unsigned long off = 0; off < (1ul << 30); off += 2ul << 20)
+		*(volatile char *)(addr + off) = 1;
+	return 2;
+}
+
+/*
+ * The kernel refuses a fault's map once the space's page-table quota is
+ * spent: the pager ends the process (out of memory) and gets it all back.
+ */
+void test_table_quota(void)
+{
+	struct pager_stats a, b;
+	struct proc_status st;
+
+	stats(&a);
+	expect_killed(sparse, 0, PAGER_KILL_NOMEM, "512 page tables, quota 64");
+	stats(&b);
+	CHECK(b.frames_free == a.frames_free, "its frames came back");
+	CHECK(run_child(fork_once, 0, &st) > 0 && st.code == 0, "others go on");
+}
+
 void test_endless_faults(void)
 {
 	struct pager_stats a, b;

@@ -93,6 +93,7 @@ static const struct {
 	{ "pager_and_init_survive_garbage_requests", test_garbage },
 	{ "fork_bomb_contained_by_limits", test_fork_bomb },
 	{ "endless_faults_contained_by_page_limit", test_endless_faults },
+	{ "page_table_quota_contained_on_the_fault_reply", test_table_quota },
 	{ "exec_and_spawn_from_the_boot_archive", test_exec_spawn },
 	{ "wait_getpid_and_kill", test_wait_kill },
 	{ "mmap_munmap_mprotect_check_arguments", test_mmap_args },

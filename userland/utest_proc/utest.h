@@ -62,6 +62,7 @@ void test_stress(void);
 void test_garbage(void);
 void test_fork_bomb(void);
 void test_endless_faults(void);
+void test_table_quota(void);
 void test_exec_spawn(void);
 void test_wait_kill(void);
 void test_mmap_args(void);

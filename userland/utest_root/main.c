@@ -394,6 +394,85 @@ static void test_fault_forwarding(void)
 	CHECK(cap_delete(badged) == 0 && cap_delete(ep) == 0);
 }
 
+/* peek: the first word of page @pgoff of @region, through a scratch mapping. */
+static unsigned long peek(long region, unsigned long pgoff)
+{
+	volatile unsigned long *p = (volatile unsigned long *)SCRATCH_TEST_VA;
+	unsigned long v = ~0ul;
+
+	if (map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, region, pgoff, 1, MAP_R) == 0) {
+		v = *p;
+		unmap(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, 1);
+	}
+	return v;
+}
+
+static void poke(long region, unsigned long pgoff, unsigned long v)
+{
+	volatile unsigned long *p = (volatile unsigned long *)SCRATCH_TEST_VA;
+
+	if (map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, region, pgoff, 1, MAP_R | MAP_W) == 0) {
+		*p = v;
+		unmap(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA, 1);
+	}
+}
+
+static long reply_map(struct ipc_msg *m, unsigned int nwords, long region, unsigned long pgoff,
+		      unsigned long prot)
+{
+	m->w[0] = (unsigned long)region;
+	m->w[1] = pgoff;
+	m->w[2] = prot;
+	m->info = IPC_INFO(FAULT_REPLY_MAP, nwords, 0, 0);
+	return ipc_reply(m);
+}
+
+/*
+ * FAULT_REPLY_MAP: every bad reply is refused with the fault still waiting;
+ * a good one maps the page (replacing a read-only one) and resumes.
+ */
+static void test_fault_reply_map(void)
+{
+	long ep = slot_alloc(), badged = slot_alloc(), weak = slot_alloc(), ra = 0, rb = 0;
+	unsigned long pa = 0, pb = 0;
+	struct user_regs regs;
+	struct ipc_msg m;
+	struct child c;
+
+	CHECK(endpoint_create(ep) == 0 && cap_mint(ep, badged, CAP_R_SEND, 78) == 0);
+	CHECK(page_alloc(&ra, &pa) == 0 && page_alloc(&rb, &pb) == 0);
+	CHECK(cap_copy(rb, weak, CAP_R_MAP | CAP_R_READ) == 0);
+	poke(ra, pa, 0);
+	poke(rb, pb, 0);
+	CHECK(run_faulting("utest_fault", badged, ep, &c, &m) == 0);
+	CHECK(IPC_INFO_LABEL(m.info) == FAULT_LABEL_PAGE && m.w[0] == 0x20000000);
+	CHECK(reply_map(&m, 2, ra, pa, MAP_R | MAP_W) == -EINVAL, "two words");
+	CHECK(reply_map(&m, 3, ep, pa, MAP_R | MAP_W) == -ECAPTYPE, "not a frame region");
+	CHECK(reply_map(&m, 3, 1l << 40, pa, MAP_R | MAP_W) == -EBADF, "no such slot");
+	CHECK(reply_map(&m, 3, ra, pa + (1ul << 40), MAP_R | MAP_W) == -EINVAL, "offset");
+	CHECK(reply_map(&m, 3, ra, pa, MAP_W) == -EINVAL, "no read");
+	CHECK(reply_map(&m, 3, ra, pa, MAP_R | MAP_W | MAP_X) == -EINVAL, "W and X");
+	CHECK(reply_map(&m, 3, weak, pb, MAP_R | MAP_W) == -EPERM, "region without write");
+	/* Read-only first: the write faults again, now on a mapped page. */
+	CHECK(reply_map(&m, 3, ra, pa, MAP_R) == 0);
+	CHECK(ipc_recv(ep, &m) == 0 && IPC_INFO_LABEL(m.info) == FAULT_LABEL_PAGE &&
+	      m.w[0] == 0x20000000 && m.w[1] == FAULT_ACCESS_WRITE, "protection fault");
+	CHECK(reply_map(&m, 3, rb, pb, MAP_R | MAP_W) == 0, "replace it");
+	CHECK(thread_wait(c.thread) == 1, "resumed after the map");
+	CHECK(peek(ra, pa) == 0 && peek(rb, pb) == 1, "the write went to the new page");
+	CHECK(ipc_reply(&m) == -ESRCH, "answered once");
+	/* Only page faults take a map. */
+	CHECK(run_faulting("utest_ebreak", badged, ep, &c, &m) == 0);
+	CHECK(IPC_INFO_LABEL(m.info) == FAULT_LABEL_EXCEPTION);
+	CHECK(reply_map(&m, 3, ra, pa, MAP_R) == -EINVAL, "not a page fault");
+	CHECK(thread_read_regs(c.thread, &regs) == 0);
+	regs.pc += ARCH_BREAKPOINT_LEN;
+	CHECK(thread_write_regs(c.thread, &regs) == 0);
+	m.info = IPC_INFO(FAULT_REPLY_RESUME, 0, 0, 0);
+	CHECK(ipc_reply(&m) == 0 && thread_wait(c.thread) == 5);
+	CHECK(cap_delete(weak) == 0 && cap_delete(badged) == 0 && cap_delete(ep) == 0);
+}
+
 static void test_bad_programs(void)
 {
 	CHECK(run_child("bad_elf", 0) == -ENOEXEC);
@@ -425,6 +504,7 @@ static const struct {
 	{ "suspend_resume_and_registers", test_suspend_resume },
 	{ "each_missing_right_is_refused", test_rights },
 	{ "faults_forwarded_to_a_handler", test_fault_forwarding },
+	{ "fault_reply_maps_the_page", test_fault_reply_map },
 	{ "malformed_and_faulting_programs", test_bad_programs },
 	{ "random_syscalls_leave_kernel_healthy", test_random_syscalls },
 };

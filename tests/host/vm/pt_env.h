@@ -57,6 +57,7 @@ static __unused void rnd_seed(uint64_t salt)
 static struct {
 	unsigned char **page;	/* index -> host page */
 	bool *live_flag;
+	uint16_t *count;	/* index -> the walker's valid-entry count (tenv_live) */
 	size_t n, cap;
 	size_t *freelist, nfree;
 	long live;		/* pages handed out and not given back */
@@ -80,13 +81,15 @@ static __unused paddr_t tphys_get(void)
 			tp.page = realloc(tp.page, tp.cap * sizeof(*tp.page));
 			tp.live_flag = realloc(tp.live_flag, tp.cap * sizeof(bool));
 			tp.freelist = realloc(tp.freelist, tp.cap * sizeof(size_t));
-			REQUIRE(tp.page && tp.live_flag && tp.freelist);
+			tp.count = realloc(tp.count, tp.cap * sizeof(uint16_t));
+			REQUIRE(tp.page && tp.live_flag && tp.freelist && tp.count);
 		}
 		idx = tp.n++;
 		tp.page[idx] = aligned_alloc(PG, PG);
 		REQUIRE(tp.page[idx]);
 	}
 	memset(tp.page[idx], 0xa5, PG);	/* table_alloc need not zero */
+	tp.count[idx] = 0xa5a5;		/* nor set the count */
 	tp.live_flag[idx] = true;
 	tp.live++;
 	return TPHYS_BASE + idx * PG;
@@ -111,6 +114,7 @@ static __unused void tphys_reset(void)
 	free(tp.page);
 	free(tp.live_flag);
 	free(tp.freelist);
+	free(tp.count);
 	memset(&tp, 0, sizeof(tp));
 	tp.fail_after = -1;
 }
@@ -151,7 +155,24 @@ static __unused void t_free(void *cookie, paddr_t pa)
 	tphys_put(pa);
 }
 
-static const struct pt_env tenv __unused = { t_virt, t_alloc, t_free };
+static __unused uint16_t *t_live(void *cookie, paddr_t pa)
+{
+	(void)t_virt(cookie, pa);	/* checks that @pa is a live table */
+	return &tp.count[(pa - TPHYS_BASE) / PG];
+}
+
+static __unused int t_alloc_zeroed(void *cookie, paddr_t *pa)
+{
+	int err = t_alloc(cookie, pa);
+
+	if (!err)
+		memset(t_virt(cookie, *pa), 0, PG);
+	return err;
+}
+
+/* tenv: the walker zeroes tables and scans for empty ones; tenv_live: neither. */
+static const struct pt_env tenv __unused = { t_virt, t_alloc, t_free, NULL, false };
+static const struct pt_env tenv_live __unused = { t_virt, t_alloc_zeroed, t_free, t_live, true };
 
 static __unused paddr_t t_root(void)
 {

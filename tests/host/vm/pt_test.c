@@ -353,7 +353,7 @@ static void op_set_ad(struct model *m, const struct pt_ctx *ctx, vaddr_t va)
 		mp->flags |= ad;
 }
 
-static void random_ops(const struct tfmt *tf, unsigned long nops)
+static void random_ops(const struct tfmt *tf, unsigned long nops, const struct pt_env *env)
 {
 	struct model m;
 	struct pt_ctx ctx;
@@ -362,9 +362,10 @@ static void random_ops(const struct tfmt *tf, unsigned long nops)
 	tphys_reset();
 	root = t_root();
 	rnd_seed(tf->fmt->levels * 2 + tf->x86);
-	REQUIRE(pt_ctx_init(&ctx, tf->fmt, root, PT_SPACE_USER, &tenv, NULL) == 0);
+	REQUIRE(pt_ctx_init(&ctx, tf->fmt, root, PT_SPACE_USER, env, NULL) == 0);
 	model_init(&m, tf);
-	ktap_diag("%s: seed %#llx, %lu operations", tf->fmt->name, test_seed(), nops);
+	ktap_diag("%s: seed %#llx, %lu operations, %s", tf->fmt->name, test_seed(), nops,
+		  env->table_live ? "entry counts" : "scans");
 	for (unsigned long i = 0; i < nops && !test_case_failures; i++) {
 		unsigned int kind = (unsigned int)rnd_below(100);
 		vaddr_t va;
@@ -404,11 +405,12 @@ static void random_ops(const struct tfmt *tf, unsigned long nops)
 	tphys_reset();
 }
 
-TEST(random_sv39) { random_ops(&tfmts[0], test_iterations(150000)); }
-TEST(random_sv48) { random_ops(&tfmts[1], test_iterations(150000)); }
-TEST(random_sv57) { random_ops(&tfmts[2], test_iterations(150000)); }
-TEST(random_x86_pml4) { random_ops(&tfmts[3], test_iterations(150000)); }
-TEST(random_x86_pml5) { random_ops(&tfmts[4], test_iterations(150000)); }
+/* The formats the kernels use run with entry counts, as the kernel does; the others scan. */
+TEST(random_sv39) { random_ops(&tfmts[0], test_iterations(150000), &tenv_live); }
+TEST(random_sv48) { random_ops(&tfmts[1], test_iterations(150000), &tenv); }
+TEST(random_sv57) { random_ops(&tfmts[2], test_iterations(150000), &tenv_live); }
+TEST(random_x86_pml4) { random_ops(&tfmts[3], test_iterations(150000), &tenv_live); }
+TEST(random_x86_pml5) { random_ops(&tfmts[4], test_iterations(150000), &tenv); }
 
 /* ------------------------------------------------ named edge cases ----- */
 
@@ -620,25 +622,67 @@ TEST(map_one)
 
 		tphys_reset();
 		REQUIRE(pt_ctx_init(&u, tf->fmt, t_root(), PT_SPACE_USER, &tenv, NULL) == 0);
-		CHECK_EQ(pt_map_one(&u, 16 * PG, 0x5000, f), -EAGAIN);
+		CHECK_EQ(pt_map_one(&u, 16 * PG, 0x5000, f, PT_EXISTING_ERROR, NULL), -EAGAIN);
 		CHECK_EQ(pt_map(&u, 16 * PG, 0x5000, 1, f, 0, NULL), 0);
 		live = (size_t)tp.live;
-		CHECK_EQ(pt_map_one(&u, 17 * PG, 0x7000, f), 0);
+		CHECK_EQ(pt_map_one(&u, 17 * PG, 0x7000, f, PT_EXISTING_ERROR, NULL), 0);
 		CHECK_EQ((size_t)tp.live, live);
 		CHECK(pt_query(&u, 17 * PG, &leaf) == 0 && leaf.pa == 0x7000 &&
 		      (leaf.flags & (PT_RWX | PT_USER | PT_MAY_WRITE)) == f);
-		CHECK_EQ(pt_map_one(&u, 16 * PG, 0x9000, f), -EEXIST);
-		CHECK_EQ(pt_map_one(&u, 18 * PG + 8, 0x9000, f), -EINVAL);
-		CHECK_EQ(pt_map_one(&u, 18 * PG, 0x9001, f), -EINVAL);
-		CHECK_EQ(pt_map_one(&u, 18 * PG, 0x9000, PT_READ), -EINVAL);
-		CHECK_EQ(pt_map_one(&u, 0, 0x9000, f), -EFAULT);
-		CHECK_EQ(pt_map_one(&u, top, 0x9000, f), -EFAULT);
-		CHECK_EQ(pt_map_one(&u, top - PG, 0x9000, f), -EAGAIN);
+		CHECK_EQ(pt_map_one(&u, 16 * PG, 0x9000, f, PT_EXISTING_ERROR, NULL), -EEXIST);
+		CHECK_EQ(pt_map_one(&u, 18 * PG + 8, 0x9000, f, PT_EXISTING_ERROR, NULL), -EINVAL);
+		CHECK_EQ(pt_map_one(&u, 18 * PG, 0x9001, f, PT_EXISTING_ERROR, NULL), -EINVAL);
+		CHECK_EQ(pt_map_one(&u, 18 * PG, 0x9000, PT_READ, PT_EXISTING_ERROR, NULL), -EINVAL);
+		CHECK_EQ(pt_map_one(&u, 0, 0x9000, f, PT_EXISTING_ERROR, NULL), -EFAULT);
+		CHECK_EQ(pt_map_one(&u, top, 0x9000, f, PT_EXISTING_ERROR, NULL), -EFAULT);
+		CHECK_EQ(pt_map_one(&u, top - PG, 0x9000, f, PT_EXISTING_ERROR, NULL), -EAGAIN);
+		CHECK_EQ(pt_map_one(&u, 18 * PG, 0x9000, f, (enum pt_existing)3, NULL), -EINVAL);
 		CHECK_EQ(pt_check(&u), 0);
 		pt_destroy(&u);
 	}
 }
 
-TEST_MAIN(TEST_CASE(user_edges), TEST_CASE(map_one), TEST_CASE(alloc_failure), TEST_CASE(reserve_exact),
+static void note_one(void *arg, const struct pt_leaf *leaf)
+{
+	struct pt_leaf *out = arg;
+
+	CHECK_EQ(out->size, (vsize_t)0);	/* one report at most */
+	*out = *leaf;
+}
+
+/* pt_map_one over a mapped page: refused, kept, or replaced with the old leaf reported. */
+TEST(map_one_existing)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(tfmts); i++) {
+		const struct tfmt *tf = &tfmts[i];
+		unsigned int ro = PT_READ | PT_USER, rw = ro | PT_WRITE | PT_MAY_WRITE;
+		struct pt_leaf leaf, old = { 0 };
+		struct pt_report rep = { note_one, &old };
+		struct pt_ctx u;
+
+		tphys_reset();
+		REQUIRE(pt_ctx_init(&u, tf->fmt, t_root(), PT_SPACE_USER, &tenv_live, NULL) == 0);
+		REQUIRE(pt_map(&u, 16 * PG, 0x5000, 1, ro, 0, NULL) == 0);
+		REQUIRE(pt_set_ad(&u, 16 * PG, PT_ACCESSED) == 0);
+		CHECK_EQ(pt_map_one(&u, 16 * PG, 0x7000, rw, PT_EXISTING_ERROR, &rep), -EEXIST);
+		CHECK_EQ(pt_map_one(&u, 16 * PG, 0x7000, rw, PT_EXISTING_SKIP, &rep), 0);
+		CHECK_EQ(old.size, (vsize_t)0);
+		CHECK(pt_query(&u, 16 * PG, &leaf) == 0 && leaf.pa == 0x5000);
+		CHECK_EQ(pt_map_one(&u, 16 * PG, 0x7000, rw, PT_EXISTING_REPLACE, &rep), 0);
+		CHECK(old.size == PG && old.va == 16 * PG && old.pa == 0x5000 && old.level == 0 &&
+		      (old.flags & (PT_RWX | PT_USER | PT_ACCESSED)) == (ro | PT_ACCESSED));
+		CHECK(pt_query(&u, 16 * PG, &leaf) == 0 && leaf.pa == 0x7000 &&
+		      (leaf.flags & (PT_RWX | PT_USER | PT_MAY_WRITE | PT_ACCESSED)) == rw);
+		/* Nothing there: REPLACE maps without a report. */
+		old.size = 0;
+		CHECK_EQ(pt_map_one(&u, 17 * PG, 0x9000, rw, PT_EXISTING_REPLACE, &rep), 0);
+		CHECK_EQ(old.size, (vsize_t)0);
+		CHECK_EQ(pt_check(&u), 0);
+		pt_destroy(&u);
+	}
+}
+
+TEST_MAIN(TEST_CASE(user_edges), TEST_CASE(map_one), TEST_CASE(map_one_existing),
+	  TEST_CASE(alloc_failure), TEST_CASE(reserve_exact),
 	  TEST_CASE(random_sv39), TEST_CASE(random_sv48), TEST_CASE(random_sv57),
 	  TEST_CASE(random_x86_pml4), TEST_CASE(random_x86_pml5))
