@@ -797,20 +797,37 @@ int pt_walk_range(const struct pt_ctx *ctx, vaddr_t va, size_t npages,
 	return err ? err : pt_walk(&op.w, va, last);
 }
 
-static int pt_destroy_slot(struct pt_walk *w, pte_t *slot, unsigned int level, vaddr_t first,
-			   vaddr_t last)
+/*
+ * pt_free_tables: give back every table that entries [lo, hi] of @table (at
+ * @level >= 1) lead to, and the tables below them. Level-0 tables are freed
+ * unread; with entry counts a table's loop stops at its last valid entry.
+ * With @clear the valid entries visited are cleared (the root's); those of
+ * the freed tables are left as they are (the pages go back).
+ */
+static void pt_free_tables(const struct pt_ctx *ctx, paddr_t table, unsigned int level,
+			   unsigned int lo, unsigned int hi, bool clear)
 {
-	return 0;
-}
+	const struct pt_fmt *fmt = ctx->fmt;
+	pte_t *tab = pt_table(ctx, table);
+	uint16_t *live = pt_live(ctx, table);
+	unsigned int left = live ? *live : pt_entries(fmt);
 
-static void pt_destroy_post(struct pt_walk *w, pte_t *slot, unsigned int level)
-{
-	const struct pt_ctx *ctx = w->ctx;
-	paddr_t table = pt_pfn_to_pa(ctx->fmt, ctx->fmt->pfn(READ_ONCE(*slot), level));
+	for (unsigned int i = lo; i <= hi && left; i++) {
+		pte_t pte = READ_ONCE(tab[i]);
+		paddr_t child;
 
-	WRITE_ONCE(*slot, (pte_t)0);
-	pt_live_add(w, level, -1);
-	ctx->env->table_free(ctx->cookie, table);
+		if (!pte || !fmt->is_valid(pte))
+			continue;
+		left--;
+		if (clear)
+			WRITE_ONCE(tab[i], (pte_t)0);
+		if (pt_is_leaf(fmt, pte, level))
+			continue;
+		child = pt_pfn_to_pa(fmt, fmt->pfn(pte, level));
+		if (level > 1)
+			pt_free_tables(ctx, child, level - 1, 0, pt_entries(fmt) - 1, false);
+		ctx->env->table_free(ctx->cookie, child);
+	}
 }
 
 /*
@@ -818,14 +835,19 @@ static void pt_destroy_post(struct pt_walk *w, pte_t *slot, unsigned int level)
  * translates part of the window, dropping the leaves in them unreported
  * (unmap first to learn them). The root stays, the caller's to free, with
  * its window entries cleared. Other roots must not share these tables: do
- * not destroy a kernel window whose tables user roots copied.
+ * not destroy a kernel window whose tables user roots copied. The cost
+ * follows the tables, not the window: leaf tables are not read.
  */
 void pt_destroy(const struct pt_ctx *ctx)
 {
-	struct pt_walk w = { .ctx = ctx, .slot = pt_destroy_slot, .post = pt_destroy_post,
-			     .counting = true };
+	const struct pt_fmt *fmt = ctx->fmt;
+	unsigned int top = fmt->levels - 1;
+	uint16_t *live = pt_live(ctx, ctx->root);
 
-	pt_walk(&w, ctx->va_min, ctx->va_last);
+	pt_free_tables(ctx, ctx->root, top, pt_index(fmt, ctx->va_min, top),
+		       pt_index(fmt, ctx->va_last, top), true);
+	if (live)
+		*live = 0;
 }
 
 /*
@@ -873,7 +895,7 @@ int pt_ctx_init(struct pt_ctx *ctx, const struct pt_fmt *fmt, paddr_t root, enum
 
 		for (unsigned int i = pt_index(fmt, ctx->va_min, top);
 		     i <= pt_index(fmt, ctx->va_last, top); i++)
-			n += fmt->is_valid(READ_ONCE(tab[i]));
+			n += tab[i] && fmt->is_valid(READ_ONCE(tab[i]));
 		*pt_live(ctx, root) = (uint16_t)n;
 	}
 	return 0;

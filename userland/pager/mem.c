@@ -29,14 +29,94 @@
 /* A word that may alias any object: frames hold whatever processes stored. */
 typedef uint64_t __attribute__((__may_alias__)) mem_word_t;
 
+/*
+ * Object caches: a freed object of a small size (VMAs, anon_vmas, record
+ * nodes: what faults, fork and exit make and drop all the time) waits on a
+ * free list of its 16-byte size class, up to OBJ_CACHE_MAX per class, and
+ * the next allocation of that class takes it back without the heap's bin
+ * search, split and coalescing. Objects of a class are allocated at the
+ * class size, so any of them fits any request of the class. Cached bytes
+ * count as free in the statistics (mem_cached_bytes), and the caches go
+ * back to the heap whenever it cannot serve a request.
+ */
+#define OBJ_CLASS_SHIFT 4
+#define OBJ_CLASSES 34			/* classes 1..33: up to a record node */
+#define OBJ_CACHE_MAX 256
+
+struct obj_free {
+	struct obj_free *next;
+};
+
+static struct {
+	struct obj_free *head;
+	unsigned int n;
+} obj_cache[OBJ_CLASSES];
+static size_t obj_cached_bytes;
+
+static size_t obj_class(size_t size)
+{
+	size_t c = (size + (1u << OBJ_CLASS_SHIFT) - 1) >> OBJ_CLASS_SHIFT;
+
+	return c && c < OBJ_CLASSES ? c : 0;
+}
+
+/* heap_zalloc: from the heap, emptying the caches into it first if it is short. */
+static void *heap_zalloc(size_t size)
+{
+	void *p = heap_calloc(&pager.heap, 1, size);
+
+	if (p || !obj_cached_bytes)
+		return p;
+	for (size_t c = 1; c < OBJ_CLASSES; c++)
+		while (obj_cache[c].head) {
+			struct obj_free *o = obj_cache[c].head;
+
+			obj_cache[c].head = o->next;
+			heap_free(&pager.heap, o);
+		}
+	memset(obj_cache, 0, sizeof(obj_cache));
+	obj_cached_bytes = 0;
+	return heap_calloc(&pager.heap, 1, size);
+}
+
 void *vm_zalloc(size_t size)
 {
-	return heap_calloc(&pager.heap, 1, size);
+	size_t c = obj_class(size);
+	struct obj_free *o;
+
+	if (!c)
+		return heap_zalloc(size);
+	o = obj_cache[c].head;
+	if (!o)
+		return heap_zalloc(c << OBJ_CLASS_SHIFT);
+	obj_cache[c].head = o->next;
+	obj_cache[c].n--;
+	obj_cached_bytes -= c << OBJ_CLASS_SHIFT;
+	memset(o, 0, c << OBJ_CLASS_SHIFT);
+	return o;
 }
 
 void vm_free(void *p, size_t size)
 {
-	heap_free(&pager.heap, p);
+	size_t c = obj_class(size);
+	struct obj_free *o = p;
+
+	if (!p)
+		return;
+	if (!c || obj_cache[c].n >= OBJ_CACHE_MAX) {
+		heap_free(&pager.heap, p);
+		return;
+	}
+	o->next = obj_cache[c].head;
+	obj_cache[c].head = o;
+	obj_cache[c].n++;
+	obj_cached_bytes += c << OBJ_CLASS_SHIFT;
+}
+
+/* mem_cached_bytes: heap bytes held by the object caches (free for reuse). */
+size_t mem_cached_bytes(void)
+{
+	return obj_cached_bytes;
 }
 
 void *mem_va(const struct page *page)
