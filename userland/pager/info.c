@@ -73,11 +73,12 @@ long info_stats(struct pmm *p, struct ipc_msg *m, void *data)
 	struct heap_stats hs;
 
 	memset(st, 0, sizeof(*st));
+	mem_cache_drain();
 	heap_stats(&pager.heap, &hs);
 	st->frames_total = pager.frames_total;
 	st->frames_free = pager.pool.nfree;
 	st->heap_total = hs.total_bytes;
-	st->heap_used = hs.used_bytes - mem_cached_bytes();	/* cached objects are free */
+	st->heap_used = hs.used_bytes;
 	st->heap_images = pager.image_bytes;
 	st->nr_mms = pager.nr_mms;
 	memcpy(st->counters, pager.counters, sizeof(st->counters));

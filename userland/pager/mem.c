@@ -35,9 +35,10 @@ typedef uint64_t __attribute__((__may_alias__)) mem_word_t;
  * free list of its 16-byte size class, up to OBJ_CACHE_MAX per class, and
  * the next allocation of that class takes it back without the heap's bin
  * search, split and coalescing. Objects of a class are allocated at the
- * class size, so any of them fits any request of the class. Cached bytes
- * count as free in the statistics (mem_cached_bytes), and the caches go
- * back to the heap whenever it cannot serve a request.
+ * class size, so any of them fits any request of the class. The caches go
+ * back to the heap whenever it cannot serve a request, and before the heap
+ * is measured (mem_cache_drain), so statistics and leak checks see what
+ * the objects in use hold.
  */
 #define OBJ_CLASS_SHIFT 4
 #define OBJ_CLASSES 34			/* classes 1..33: up to a record node */
@@ -53,6 +54,20 @@ static struct {
 } obj_cache[OBJ_CLASSES];
 static size_t obj_cached_bytes;
 
+/* mem_cache_drain: give every cached object back to the heap. */
+void mem_cache_drain(void)
+{
+	for (size_t c = 1; c < OBJ_CLASSES; c++)
+		while (obj_cache[c].head) {
+			struct obj_free *o = obj_cache[c].head;
+
+			obj_cache[c].head = o->next;
+			heap_free(&pager.heap, o);
+		}
+	memset(obj_cache, 0, sizeof(obj_cache));
+	obj_cached_bytes = 0;
+}
+
 static size_t obj_class(size_t size)
 {
 	size_t c = (size + (1u << OBJ_CLASS_SHIFT) - 1) >> OBJ_CLASS_SHIFT;
@@ -67,15 +82,7 @@ static void *heap_zalloc(size_t size)
 
 	if (p || !obj_cached_bytes)
 		return p;
-	for (size_t c = 1; c < OBJ_CLASSES; c++)
-		while (obj_cache[c].head) {
-			struct obj_free *o = obj_cache[c].head;
-
-			obj_cache[c].head = o->next;
-			heap_free(&pager.heap, o);
-		}
-	memset(obj_cache, 0, sizeof(obj_cache));
-	obj_cached_bytes = 0;
+	mem_cache_drain();
 	return heap_calloc(&pager.heap, 1, size);
 }
 
@@ -113,11 +120,6 @@ void vm_free(void *p, size_t size)
 	obj_cached_bytes += c << OBJ_CLASS_SHIFT;
 }
 
-/* mem_cached_bytes: heap bytes held by the object caches (free for reuse). */
-size_t mem_cached_bytes(void)
-{
-	return obj_cached_bytes;
-}
 
 void *mem_va(const struct page *page)
 {

@@ -130,7 +130,7 @@ struct page *mem_alloc(void);
 void mem_zero(void *dst);
 void mem_copy(void *dst, const void *src);
 void mem_page_unref(struct page *page);
-size_t mem_cached_bytes(void);
+void mem_cache_drain(void);
 
 /* ---- hw.c: the kernel's page tables of one process ---- */
 
