@@ -172,6 +172,15 @@ int aspace_protect(struct aspace *as, vaddr_t va, size_t npages, unsigned int fl
 	return err;
 }
 
+int aspace_protect_one(struct aspace *as, vaddr_t va, unsigned int flags, unsigned int need)
+{
+	int err = pt_protect_one(&as->pt, va, flags | PT_USER, need);
+
+	if (!err)
+		arch_aspace_flush_page(&as->arch, va);
+	return err;
+}
+
 int aspace_clear_accessed(struct aspace *as, vaddr_t va, size_t npages,
 			  const struct pt_report *old)
 {

@@ -60,6 +60,8 @@ int aspace_replace_page(struct aspace *as, vaddr_t va, paddr_t pa, unsigned int 
 int aspace_unmap(struct aspace *as, vaddr_t va, size_t npages, const struct pt_report *old);
 /* aspace_protect: give the mapped pages of the range the PT_* permissions @flags. */
 int aspace_protect(struct aspace *as, vaddr_t va, size_t npages, unsigned int flags);
+/* aspace_protect_one: one page, -EPERM (nothing changed) if its leaf lacks a PT_MAY_* of @need. */
+int aspace_protect_one(struct aspace *as, vaddr_t va, unsigned int flags, unsigned int need);
 /* aspace_clear_accessed: clear A bits, reporting each leaf as it was. */
 int aspace_clear_accessed(struct aspace *as, vaddr_t va, size_t npages,
 			  const struct pt_report *old);

@@ -133,6 +133,18 @@ struct trap_frame *fastpath_fault(void)
 	return switch_to_partner(self, r);
 }
 
+/* fastpath_fault_reply: false if the reply to @c's fault needs the slow path. */
+static __attribute__((noinline)) bool fastpath_fault_reply(struct thread *c,
+							  const struct trap_frame *tf,
+							  uint64_t info)
+{
+	if (IPC_INFO_LABEL(info) == FAULT_REPLY_RESUME)
+		return true;
+	return IPC_INFO_LABEL(info) == FAULT_REPLY_MAP &&
+	       !fault_reply_map(c, info, arch_syscall_arg(tf, 2), arch_syscall_arg(tf, 3),
+				arch_syscall_arg(tf, 4), false);
+}
+
 struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 {
 	struct thread *self = sched_current, *c = self->reply_to;
@@ -144,10 +156,6 @@ struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 		return NULL;
 	if (unlikely((info & ~FAST_INFO_MASK) || IPC_INFO_NWORDS(info) > IPC_WORDS))
 		return NULL;
-	/* A fault is answered by its label: "resume", or "map, then resume". */
-	if (unlikely(c->in_fault && IPC_INFO_LABEL(info) != FAULT_REPLY_RESUME &&
-		     IPC_INFO_LABEL(info) != FAULT_REPLY_MAP))
-		return NULL;
 	cap = fast_endpoint(self, arch_syscall_arg(tf, 0), CAP_R_RECV);
 	if (unlikely(!cap))
 		return NULL;
@@ -155,20 +163,18 @@ struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 	if (unlikely(!list_empty(&ep->ep_senders) || sched_someone_above(c->prio)))
 		return NULL;
 	/*
+	 * A fault is answered by its label: "resume", or "map, then resume".
 	 * The map is the last check: it changes nothing when it fails, and the
 	 * slow path then repeats it, allocating a missing table or returning
-	 * the error.
+	 * the error. Past it (or past the else), the point of no return.
 	 */
-	if (c->in_fault && IPC_INFO_LABEL(info) == FAULT_REPLY_MAP &&
-	    unlikely(fault_reply_map(c, info, arch_syscall_arg(tf, 2), arch_syscall_arg(tf, 3),
-				     arch_syscall_arg(tf, 4), false)))
-		return NULL;
-
-	/* Point of no return. */
-	if (c->in_fault)
+	if (unlikely(c->in_fault)) {
+		if (!fastpath_fault_reply(c, tf, info))
+			return NULL;
 		c->in_fault = false;	/* resumes at the faulting instruction, registers intact */
-	else
+	} else {
 		copy_message(c->frame, tf, info, 0);
+	}
 	self->reply_to = NULL;
 	c->reply_from = NULL;
 	c->ipc_wait = IPC_NONE;

@@ -215,6 +215,10 @@ long sys_protect(struct trap_frame *tf)
 	if (err)
 		return err;
 	as = aspace_of(as_cap->cp_obj);
+	if (npages == 1)	/* mprotect's common case: one lookup */
+		return aspace_protect_one(as, va, flags,
+					  ((flags & PT_WRITE) ? PT_MAY_WRITE : 0) |
+					  ((flags & PT_EXEC) ? PT_MAY_EXEC : 0));
 	/* Check every mapped page may take @prot before changing any. */
 	err = pt_walk_range(&as->pt, va, npages, may_take, &flags);
 	return err ? err : aspace_protect(as, va, npages, flags);

@@ -119,11 +119,7 @@ static void fork_merge(struct mm *child)
 	struct vma *v = vma_first(child), *n;
 
 	while (v && (n = vma_next(v))) {
-		struct vma_seg a, b;
-
-		vma_to_seg(v, &a);
-		vma_to_seg(n, &b);
-		if (vma_can_merge(&a, &b))
+		if (vma_mergeable(v, n))
 			vma_merge_next(v);
 		else
 			v = n;

@@ -498,11 +498,7 @@ static void mprotect_commit(struct mm *mm, const struct range_plan *p, unsigned 
 	}
 	v = p->prev ? p->prev : p->first;
 	while ((n = vma_next(v)) && n->start <= p->end) {
-		struct vma_seg a, b;
-
-		vma_to_seg(v, &a);
-		vma_to_seg(n, &b);
-		if (vma_can_merge(&a, &b))
+		if (vma_mergeable(v, n))
 			vma_merge_next(v);
 		else
 			v = n;
@@ -523,6 +519,7 @@ int mm_mprotect(struct mm *mm, vaddr_t start, vsize_t len, unsigned int prot)
 	struct vma *spare[2] = { NULL, NULL };
 	struct range_plan p;
 	struct prot_sim s;
+	bool fast = false;
 	unsigned long i;
 	int err;
 
@@ -534,11 +531,27 @@ int mm_mprotect(struct mm *mm, vaddr_t start, vsize_t len, unsigned int prot)
 		return -ENOMEM;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	range_plan_init(mm, start, start + len, &p);
-	err = mprotect_plan(mm, &p, prot, &s);
-	if (err)
-		return err;
-	if (mm->map_count + s.splits - s.merges > mm->layout.map_count_max)
-		return -ENOMEM;
+	s.splits = 0;
+	s.merges = 0;
+	if (p.nr == 1 && p.first->start <= start && p.first->end >= start + len) {
+		/*
+		 * One VMA covers the range (the common case): no hole, and the
+		 * splits are known without the simulation. Merges can only
+		 * lower the count, so within the limit even without them the
+		 * plan's answer is the same; at the limit, let the plan count.
+		 */
+		if (p.first->prot == prot)
+			return 0;	/* maximal merging: nothing to split or merge */
+		s.splits = (unsigned long)p.split_first + (unsigned long)p.split_last;
+		fast = mm->map_count + s.splits <= mm->layout.map_count_max;
+	}
+	if (!fast) {
+		err = mprotect_plan(mm, &p, prot, &s);
+		if (err)
+			return err;
+		if (mm->map_count + s.splits - s.merges > mm->layout.map_count_max)
+			return -ENOMEM;
+	}
 	for (i = 0; i < s.splits; i++) {
 		spare[i] = vma_alloc();
 		if (!spare[i]) {

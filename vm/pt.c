@@ -672,6 +672,34 @@ int pt_protect(const struct pt_ctx *ctx, vaddr_t va, size_t npages, unsigned int
 	return pt_walk(&op.w, va, last);
 }
 
+/*
+ * pt_protect_one: pt_protect of the one page at @va (a direct lookup, no
+ * range walk), refused with -EPERM, nothing changed, if its leaf lacks any
+ * of the bits @need (PT_MAY_WRITE, PT_MAY_EXEC: what its mapping allowed).
+ * An unmapped page is skipped (0), as by pt_protect.
+ */
+int pt_protect_one(const struct pt_ctx *ctx, vaddr_t va, unsigned int flags, unsigned int need)
+{
+	unsigned int level;
+	vaddr_t last;
+	pte_t *slot;
+	int err = (flags & ~PT_PERM_MASK) ? -EINVAL : pt_flags_valid(ctx, flags);
+
+	if (!err)
+		err = pt_edit_range(ctx, va, 1, &last);
+	if (!err && (need & ~PT_SOFT_MASK))
+		err = -EINVAL;
+	if (err)
+		return err;
+	slot = pt_lookup(ctx, va, &level);
+	if (!slot)
+		return 0;
+	if ((ctx->fmt->leaf_flags(READ_ONCE(*slot), level) & need) != need)
+		return -EPERM;
+	pt_leaf_update(ctx->fmt, slot, level, PT_PERM_MASK, flags);
+	return 0;
+}
+
 static int pt_clear_accessed_slot(struct pt_walk *w, pte_t *slot, unsigned int level,
 				  vaddr_t first, vaddr_t last)
 {

@@ -122,6 +122,7 @@ int pt_map_one(const struct pt_ctx *ctx, vaddr_t va, paddr_t pa, unsigned int fl
 	       enum pt_existing existing, const struct pt_report *replaced);
 int pt_unmap(const struct pt_ctx *ctx, vaddr_t va, size_t npages, const struct pt_report *old);
 int pt_protect(const struct pt_ctx *ctx, vaddr_t va, size_t npages, unsigned int flags);
+int pt_protect_one(const struct pt_ctx *ctx, vaddr_t va, unsigned int flags, unsigned int need);
 int pt_clear_accessed(const struct pt_ctx *ctx, vaddr_t va, size_t npages,
 		      const struct pt_report *old);
 int pt_set_ad(const struct pt_ctx *ctx, vaddr_t va, unsigned int ad);

@@ -50,17 +50,23 @@ void vma_to_seg(const struct vma *vma, struct vma_seg *seg)
 /*
  * vma_can_merge: may @a and @b (a just below b) become one VMA? Same
  * protection, flags and file, contiguous page offsets, and anon_vmas that
- * agree (equal, or one side has none yet).
+ * agree (equal, or one side has none yet). One rule for segments and for
+ * VMAs (vma_mergeable), whose fields have the same names.
  */
+#define CAN_MERGE(a, b)                                                                   \
+	((a)->end == (b)->start && (a)->prot == (b)->prot && (a)->flags == (b)->flags &&   \
+	 (a)->mapping == (b)->mapping &&                                                  \
+	 (a)->pgoff + (((a)->end - (a)->start) >> PAGE_SHIFT) == (b)->pgoff &&             \
+	 (!(a)->anon_vma || !(b)->anon_vma || (a)->anon_vma == (b)->anon_vma))
+
 bool vma_can_merge(const struct vma_seg *a, const struct vma_seg *b)
 {
-	if (a->end != b->start)
-		return false;
-	if (a->prot != b->prot || a->flags != b->flags || a->mapping != b->mapping)
-		return false;
-	if (a->pgoff + ((a->end - a->start) >> PAGE_SHIFT) != b->pgoff)
-		return false;
-	return !a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma;
+	return CAN_MERGE(a, b);
+}
+
+bool vma_mergeable(const struct vma *a, const struct vma *b)
+{
+	return CAN_MERGE(a, b);
 }
 
 /* ---------------------------------------------------------- gaps -- */
@@ -247,13 +253,9 @@ void vma_split(struct vma *vma, vaddr_t addr, struct vma *tail)
 void vma_merge_next(struct vma *vma)
 {
 	struct vma *next = vma_next(vma);
-	struct vma_seg a, b;
 	vaddr_t end;
 
-	ASSERT(next);
-	vma_to_seg(vma, &a);
-	vma_to_seg(next, &b);
-	ASSERT(vma_can_merge(&a, &b));
+	ASSERT(next && vma_mergeable(vma, next));
 	end = next->end;
 	/* attach before next lets go, or a lone anon_vma would be freed */
 	if (!vma->anon_vma && next->anon_vma)

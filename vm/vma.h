@@ -146,6 +146,8 @@ struct vma *vma_alloc(void);
 void vma_free(struct vma *vma);
 void vma_to_seg(const struct vma *vma, struct vma_seg *seg);
 bool vma_can_merge(const struct vma_seg *a, const struct vma_seg *b);
+/* vma_mergeable: vma_can_merge() of linked VMAs, @a just below @b, without copies. */
+bool vma_mergeable(const struct vma *a, const struct vma *b);
 
 struct vma *vma_find(struct mm *mm, vaddr_t addr);
 struct vma *vma_find_intersection(struct mm *mm, vaddr_t start, vaddr_t end);

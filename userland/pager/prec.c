@@ -167,6 +167,29 @@ int prec_for_each(struct prec *r, vaddr_t start, vaddr_t end, prec_fn fn, void *
 
 	if (end <= start)
 		return 0;
+	if (w.first == w.last) {
+		/*
+		 * One page (mprotect or munmap of a page): a lookup instead of the
+		 * walk; the walk runs after all if the entry went and left its
+		 * leaf empty, to free the empty nodes on the way.
+		 */
+		struct prec_node *leaf;
+		unsigned int idx;
+		uintptr_t old;
+		int err;
+
+		if (prec_leaf(r, start, false, &leaf, &idx) || !leaf->slot[idx])
+			return 0;
+		old = leaf->slot[idx];
+		err = fn(arg, start, &leaf->slot[idx]);
+		if (leaf->slot[idx])
+			return err;
+		leaf->slot[idx] = old;
+		prec_leaf_set(r, leaf, idx, 0);
+		if (!leaf->map)
+			walk_node(&w, r->root, 0, 0);
+		return err;
+	}
 	return walk_node(&w, r->root, 0, 0);
 }
 

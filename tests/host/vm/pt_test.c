@@ -682,7 +682,39 @@ TEST(map_one_existing)
 	}
 }
 
+/* pt_protect_one: one page, refused without the PT_MAY_* bits asked for. */
+TEST(protect_one)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(tfmts); i++) {
+		const struct tfmt *tf = &tfmts[i];
+		unsigned int ro = PT_READ | PT_USER, rw = ro | PT_WRITE;
+		struct pt_leaf leaf;
+		struct pt_ctx u;
+
+		tphys_reset();
+		REQUIRE(pt_ctx_init(&u, tf->fmt, t_root(), PT_SPACE_USER, &tenv_live, NULL) == 0);
+		REQUIRE(pt_map(&u, 16 * PG, 0x5000, 1, rw | PT_MAY_WRITE, 0, NULL) == 0);
+		REQUIRE(pt_map(&u, 17 * PG, 0x6000, 1, ro, 0, NULL) == 0);
+		CHECK_EQ(pt_protect_one(&u, 16 * PG, ro, 0), 0);
+		CHECK(pt_query(&u, 16 * PG, &leaf) == 0 && (leaf.flags & PT_RWX) == PT_READ &&
+		      (leaf.flags & PT_MAY_WRITE) && leaf.pa == 0x5000);
+		CHECK_EQ(pt_protect_one(&u, 16 * PG, rw, PT_MAY_WRITE), 0);
+		CHECK(pt_query(&u, 16 * PG, &leaf) == 0 && (leaf.flags & PT_WRITE));
+		CHECK_EQ(pt_protect_one(&u, 17 * PG, rw, PT_MAY_WRITE), -EPERM);
+		CHECK(pt_query(&u, 17 * PG, &leaf) == 0 && !(leaf.flags & PT_WRITE), "unchanged");
+		CHECK_EQ(pt_protect_one(&u, 18 * PG, rw, PT_MAY_WRITE), 0);	/* a hole */
+		CHECK_EQ(pt_query(&u, 18 * PG, &leaf), -ENOENT);
+		CHECK_EQ(pt_protect_one(&u, 16 * PG + 8, ro, 0), -EINVAL);
+		CHECK_EQ(pt_protect_one(&u, 16 * PG, ro, PT_WRITE), -EINVAL);
+		CHECK_EQ(pt_protect_one(&u, 16 * PG, ro | PT_DIRTY, 0), -EINVAL);
+		CHECK_EQ(pt_protect_one(&u, tf->fmt->user_top, ro, 0), -EFAULT);
+		CHECK_EQ(pt_check(&u), 0);
+		pt_destroy(&u);
+	}
+}
+
 TEST_MAIN(TEST_CASE(user_edges), TEST_CASE(map_one), TEST_CASE(map_one_existing),
+	  TEST_CASE(protect_one),
 	  TEST_CASE(alloc_failure), TEST_CASE(reserve_exact),
 	  TEST_CASE(random_sv39), TEST_CASE(random_sv48), TEST_CASE(random_sv57),
 	  TEST_CASE(random_x86_pml4), TEST_CASE(random_x86_pml5))
