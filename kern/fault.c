@@ -89,7 +89,10 @@ struct trap_frame *user_exception(unsigned int kind, uintptr_t addr, uintptr_t p
  * MAP_* @prot, at the faulting page, replacing what is mapped there. The
  * authority is the fault itself: the handler may resolve this fault, at
  * this page, in the faulter's space, with frames it may map. Check, then
- * commit: on error nothing changed and the reply is still owed. Without
+ * commit: on error nothing changed and the reply is still owed. The
+ * thread's handler was set by someone holding its address space with the
+ * map right (fault_may_map), so a thread's controller cannot map into its
+ * space through its faults without that right (-EPERM). Without
  * @may_alloc (the fastpath) a missing page table is -EAGAIN.
  */
 long fault_reply_map(struct thread *t, uint64_t info, uint64_t slot, uint64_t pgoff,
@@ -102,6 +105,8 @@ long fault_reply_map(struct thread *t, uint64_t info, uint64_t slot, uint64_t pg
 
 	if (IPC_INFO_LABEL(t->fault_info) != FAULT_LABEL_PAGE || IPC_INFO_NWORDS(info) < 3)
 		return -EINVAL;
+	if (!t->fault_may_map)
+		return -EPERM;
 	err = map_frames(slot, pgoff, 1, prot, &pa, &flags);
 	if (err)
 		return err;
@@ -121,7 +126,7 @@ void fault_finish(struct thread *t)
 			   "ended by its fault handler");
 }
 
-void fault_set_handler(struct thread *t, struct endpoint *ep, uint64_t badge)
+void fault_set_handler(struct thread *t, struct endpoint *ep, uint64_t badge, bool may_map)
 {
 	struct endpoint *old = t->fault_ep;
 
@@ -129,6 +134,7 @@ void fault_set_handler(struct thread *t, struct endpoint *ep, uint64_t badge)
 		kobj_get(&ep->ep_ko);
 	t->fault_ep = ep;
 	t->fault_badge = badge;
+	t->fault_may_map = ep && may_map;
 	if (old)
 		kobj_put(&old->ep_ko);
 }

@@ -35,7 +35,10 @@ void fault_finish(struct thread *t);
 long fault_reply_map(struct thread *t, uint64_t info, uint64_t slot, uint64_t pgoff,
 		     uint64_t prot, bool may_alloc);
 
-/* fault_set_handler: @t's faults go to @ep (referenced) with @badge; NULL: none. */
-void fault_set_handler(struct thread *t, struct endpoint *ep, uint64_t badge);
+/*
+ * fault_set_handler: @t's faults go to @ep (referenced) with @badge; NULL:
+ * none. @may_map: the handler may answer with FAULT_REPLY_MAP.
+ */
+void fault_set_handler(struct thread *t, struct endpoint *ep, uint64_t badge, bool may_map);
 
 #endif

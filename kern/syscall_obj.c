@@ -281,19 +281,26 @@ long sys_thread_set_prio(struct trap_frame *tf)
 	return thread_set_prio(t, (unsigned int)prio);
 }
 
+/*
+ * SYS_THREAD_SET_FAULT_EP(thread, ep, aspace): with @aspace (the thread's
+ * own space, held with the map right) the handler may also answer faults
+ * with FAULT_REPLY_MAP; 0: resume or kill only.
+ */
 long sys_thread_set_fault_ep(struct trap_frame *tf)
 {
-	unsigned long slot = arch_syscall_arg(tf, 1);
-	struct cap *ep = NULL;
+	unsigned long slot = arch_syscall_arg(tf, 1), as_slot = arch_syscall_arg(tf, 2);
+	struct cap *ep = NULL, *as = NULL;
 	struct thread *t;
 	long err = thread_cap(tf, &t);
 
 	if (!err && slot)
 		err = own_cap(slot, CAP_ENDPOINT, CAP_R_SEND, &ep);
+	if (!err && as_slot)
+		err = own_cap(as_slot, CAP_ASPACE, CAP_R_MAP, &as);
 	if (err)
 		return err;
-	if (t->state == THREAD_DEAD)
+	if (t->state == THREAD_DEAD || (as && aspace_of(as->cp_obj) != t->as))
 		return -EINVAL;
-	fault_set_handler(t, ep ? endpoint_of(ep->cp_obj) : NULL, ep ? ep->cp_badge : 0);
+	fault_set_handler(t, ep ? endpoint_of(ep->cp_obj) : NULL, ep ? ep->cp_badge : 0, as);
 	return 0;
 }

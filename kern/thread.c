@@ -66,7 +66,7 @@ static void thread_free(struct thread *t)
 static void release(struct thread *t)
 {
 	frame_free_contig(&kernel_frames, t->kstack_pa, KSTACK_PAGES);
-	fault_set_handler(t, NULL, 0);
+	fault_set_handler(t, NULL, 0, false);
 	if (t->as)
 		kobj_put(&t->as->as_ko);
 	if (t->cs)

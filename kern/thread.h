@@ -80,6 +80,7 @@ struct thread {
 	/* Faults (kern/fault.c): where they go, and the one in progress. */
 	struct endpoint *fault_ep;	/* referenced; NULL: faults end the thread */
 	uint64_t fault_badge;
+	bool fault_may_map;		/* the handler may answer FAULT_REPLY_MAP */
 	bool in_fault;			/* calling fault_ep: message below, not in regs */
 	uint64_t fault_info;		/* the fault message's info word */
 	uint64_t fault_msg[4];		/* ... and its words */

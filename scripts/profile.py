@@ -93,7 +93,12 @@ def main():
     if len(marks) != 2:
         sys.exit('profile.py: bench_proc has no profile_begin/profile_end')
 
-    log = args.keep or tempfile.mktemp(prefix='pagoda-profile-', suffix='.log')
+    if args.keep:
+        log = args.keep
+    else:
+        with tempfile.NamedTemporaryFile(prefix='pagoda-profile-', suffix='.log',
+                                         delete=False) as tmp:
+            log = tmp.name
     env = dict(os.environ, QEMU_EXTRA=f'-d in_asm,exec,nochain -D {log}')
     run = subprocess.run(['scripts/qemu.sh', '--arch', args.arch, '--boot', args.boot,
                           '--mem', '256M', '--smp', '1', '--icount', '--kernel', kernel,

@@ -10,7 +10,9 @@
  *     the tables a map would need, or links a fresh table (return > 0, the
  *     walk then descends), or does nothing;
  *   - descends into the table the entry points to, then calls w->post
- *     (unmap frees a table it emptied there; destroy frees every table).
+ *     (unmap frees a table it emptied there).
+ * pt_destroy and pt_map_one do without the walk: they follow the tables
+ * directly.
  * Each operation is a struct embedding struct pt_walk plus its own state,
  * found again with container_of. The depth is the format's level count.
  *

@@ -18,7 +18,9 @@
  *                          offset in it, w2 = MAP_* protection
  *
  * checked like SYS_MAP of one page (rights on the region, offset, valid
- * protection, the page in the user half). If the map fails, the reply
+ * protection, the page in the user half), and allowed only if the handler
+ * was set with the thread's address space (SYS_THREAD_SET_FAULT_EP's
+ * third argument, map right: else -EPERM). If the map fails, the reply
  * returns its error to the handler, nothing changed, and the fault still
  * awaits an answer. Any other label ends the thread with a report. The
  * reply's words never reach the thread's registers.

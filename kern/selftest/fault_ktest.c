@@ -28,7 +28,7 @@ static int wire(struct user_program *hnd, struct user_program *cli, paddr_t regi
 		kfree(ep, sizeof(*ep));
 		return err;
 	}
-	fault_set_handler(cli->thread, ep, 5);
+	fault_set_handler(cli->thread, ep, 5, false);
 	err = cap_insert_obj(hnd->cs, 2, &cli->as->as_ko, CAP_R_MAP);
 	if (!err)
 		err = cap_insert_range(hnd->cs, 3, CAP_FRAMES, region, REGION_PAGES,

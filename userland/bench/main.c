@@ -150,14 +150,14 @@ static int bench_faults(void)
 	if (!err)
 		err = (int)cap_mint(ep, badged, CAP_R_SEND, 5);
 	if (!err)
-		err = (int)thread_set_fault_ep(c.thread, badged);
+		err = (int)thread_set_fault_ep(c.thread, badged, 0);
 	if (!err)
 		err = (int)thread_start(c.thread, c.entry, c.stack_top, 0);
 	if (err)
 		return err;
 	err = (int)ipc_recv(ep, &m);
 	for (unsigned long n = 1; !err; n++) {
-		if (page_alloc(&region, &pgoff) ||
+		if (ram_page_alloc(&region, &pgoff) ||
 		    map(c.aspace, m.w[0] & ~0xffful, region, pgoff, 1, MAP_R | MAP_W))
 			return -ENOMEM;
 		m.info = IPC_INFO(FAULT_REPLY_RESUME, 0, 0, 0);

@@ -179,10 +179,14 @@ static inline long thread_set_prio(long thread, unsigned long prio)
 	return syscall2(SYS_THREAD_SET_PRIO, thread, (long)prio);
 }
 
-/* thread_set_fault_ep: where the thread's faults go (pagoda/fault.h); ep 0: nowhere. */
-static inline long thread_set_fault_ep(long thread, long ep)
+/*
+ * thread_set_fault_ep: where the thread's faults go (pagoda/fault.h); ep 0:
+ * nowhere. @aspace (the thread's space, with the map right; 0: none) lets
+ * the handler answer with FAULT_REPLY_MAP.
+ */
+static inline long thread_set_fault_ep(long thread, long ep, long aspace)
 {
-	return syscall2(SYS_THREAD_SET_FAULT_EP, thread, ep);
+	return syscall6(SYS_THREAD_SET_FAULT_EP, thread, ep, aspace, 0, 0, 0);
 }
 
 /* cap_give: mint @src into slot @dst of the CSpace @cspace (badge 0: keep). */

@@ -69,8 +69,11 @@ static void drop_objects(struct pm_proc *p)
 	p->reaper = p->thread = p->cspace = p->ntfn = 0;
 }
 
-/* give_caps: @p's CSpace as proc_proto.h says, and its faults to the pager. */
-static long give_caps(struct pm_proc *p)
+/*
+ * give_caps: @p's CSpace as proc_proto.h says, and its faults to the pager,
+ * which maps pages on its fault replies (@as: @p's address space).
+ */
+static long give_caps(struct pm_proc *p, long as)
 {
 	long fault = pm_slot_alloc();
 	long err = fault < 0 ? fault : 0;
@@ -84,7 +87,7 @@ static long give_caps(struct pm_proc *p)
 	if (!err)
 		err = cap_mint(pm.pager_ep, fault, CAP_R_SEND, PAGER_BADGE_FAULT | p->pid);
 	if (!err)
-		err = thread_set_fault_ep(p->thread, fault);
+		err = thread_set_fault_ep(p->thread, fault, as);
 	pm_slot_free(fault);
 	return err;
 }
@@ -116,7 +119,7 @@ static long new_objects(struct pm_proc *p, long *as)
 		err = thread_create(p->reaper, ROOT_SLOT_CSPACE, ROOT_SLOT_ASPACE,
 				    THREAD_PRIO_DEFAULT_USER);
 	if (!err)
-		err = give_caps(p);
+		err = give_caps(p, *as);
 	if (err) {
 		pm_slot_free(*as);
 		drop_objects(p);

@@ -36,7 +36,7 @@ long slot_alloc(void)
 	return next_slot++;
 }
 
-int page_alloc(long *region_slot, unsigned long *pgoff)
+int ram_page_alloc(long *region_slot, unsigned long *pgoff)
 {
 	while (cur_region < ri->nregions) {
 		const struct root_region *r = &ri->regions[cur_region];
@@ -90,7 +90,7 @@ static long map_page(struct child *c, unsigned long va, unsigned long prot, cons
 	long region;
 	unsigned long pgoff;
 	char *page;
-	long err = page_alloc(&region, &pgoff);
+	long err = ram_page_alloc(&region, &pgoff);
 
 	if (err)
 		return err;

@@ -24,11 +24,11 @@ const struct root_info *root_info(void);
 long slot_alloc(void);
 
 /*
- * page_alloc: one page of RAM: the region slot and page offset to map it
+ * ram_page_alloc: one page of RAM: the region slot and page offset to map it
  * with. Pages are never given back (a bump allocator; the pager will own
  * memory management). -ENOMEM when the regions are used up.
  */
-int page_alloc(long *region_slot, unsigned long *pgoff);
+int ram_page_alloc(long *region_slot, unsigned long *pgoff);
 
 /*
  * scratch_map: map a RAM page (region slot, page offset) read-write into

@@ -251,7 +251,12 @@ int main(void)
 	err = ipc_recv(PAGER_SLOT_EP, &m);
 	for (;;) {
 		if (err && mapped) {
-			/* The kernel refused the map on a fault reply: the fault still waits. */
+			/*
+			 * The kernel refused the map on a fault reply: the fault
+			 * still waits. (An error of the receive half would land
+			 * here too, but receiving on our own endpoint, which we
+			 * hold for good, does not fail.)
+			 */
 			m.info = IPC_INFO(fault_map_failed(mapped, &ans, err), 0, 0, 0);
 			mapped = NULL;
 			err = ipc_reply_recv(PAGER_SLOT_EP, &m);

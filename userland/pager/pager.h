@@ -18,8 +18,15 @@
  *   - page->mapcount == page->refcount == the number of record entries,
  *     over all processes, that name the page;
  *   - an entry with PREC_MAPPED is mapped in that process's address space,
- *     writable iff PREC_WRITE; a page is mapped writable only where its
- *     mapcount is 1 and the VMA allows writing.
+ *     writable iff PREC_WRITE, once the kernel has carried out the map on
+ *     the fault reply that set it (fault_map_failed undoes a refused one);
+ *     a page is mapped writable only where its mapcount is 1 and the VMA
+ *     allows writing.
+ * Known gap: a fault reply the kernel drops because the faulting thread was
+ *   suspended or died while waiting goes unnoticed; after a COW the space
+ *   then still maps the old page, unreferenced by the record. Harmless with
+ *   one thread per process that nobody suspends (today); the fix is for
+ *   the kernel to report the dropped reply (see the closing notes).
  */
 #ifndef PAGODA_PAGER_PAGER_H
 #define PAGODA_PAGER_PAGER_H

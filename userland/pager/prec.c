@@ -152,7 +152,8 @@ static int walk_node(struct prec_walk *w, struct prec_node *node, unsigned int l
 /*
  * prec_for_each: call @fn on every entry in [@start, @end), in address
  * order. @fn may change the entry or clear it (never set a cleared slot).
- * Empty nodes met on the way are freed. Returns the first nonzero @fn
+ * Empty nodes met on the way are freed (a one-page call only those its own
+ * clearing empties; prec_destroy frees the rest). Returns the first nonzero @fn
  * result (stopping there), else 0.
  */
 int prec_for_each(struct prec *r, vaddr_t start, vaddr_t end, prec_fn fn, void *arg)
@@ -181,7 +182,7 @@ int prec_for_each(struct prec *r, vaddr_t start, vaddr_t end, prec_fn fn, void *
 		if (prec_leaf(r, start, false, &leaf, &idx) || !leaf->slot[idx])
 			return 0;
 		old = leaf->slot[idx];
-		err = fn(arg, start, &leaf->slot[idx]);
+		err = fn(arg, w.first << PAGE_SHIFT, &leaf->slot[idx]);
 		if (leaf->slot[idx])
 			return err;
 		leaf->slot[idx] = old;

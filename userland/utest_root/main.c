@@ -81,7 +81,7 @@ static void test_map_rules(void)
 	unsigned long pgoff;
 	volatile unsigned long *p = (volatile unsigned long *)SCRATCH_TEST_VA;
 
-	CHECK(page_alloc(&region, &pgoff) == 0);
+	CHECK(ram_page_alloc(&region, &pgoff) == 0);
 	CHECK(map(ROOT_SLOT_ASPACE, SCRATCH_TEST_VA + 8, region, pgoff, 1, MAP_R) == -EINVAL);
 	CHECK(map(ROOT_SLOT_ASPACE, 0xffffffff80200000ul, region, pgoff, 1, MAP_R) == -EINVAL);
 	CHECK(map(ROOT_SLOT_ASPACE, 0, region, pgoff, 1, MAP_R) == -EINVAL, "page 0");
@@ -154,7 +154,7 @@ static void test_protect_query(void)
 	unsigned char st[4] = { 0 };
 	long region;
 
-	CHECK(page_alloc(&region, &pgoff) == 0);
+	CHECK(ram_page_alloc(&region, &pgoff) == 0);
 	CHECK(map(ROOT_SLOT_ASPACE, va, region, pgoff, 1, MAP_R | MAP_W) == 0);
 	CHECK(map(ROOT_SLOT_ASPACE, va + 8192, ROOT_SLOT_ARCHIVE, 0, 1, MAP_R) == 0);
 	p[0] = 42;
@@ -321,7 +321,7 @@ static void test_rights(void)
 	CHECK(thread_set_prio(c.thread, 99) == -EPERM);
 	CHECK(thread_set_prio(c.thread, 3) == 0);
 	CHECK(cap_copy(c.aspace, as, CAP_R_ALL & ~CAP_R_MAP) == 0);
-	CHECK(page_alloc(&region, &pgoff) == 0);
+	CHECK(ram_page_alloc(&region, &pgoff) == 0);
 	CHECK(map(as, 0x10000000, region, pgoff, 1, MAP_R) == -EPERM);
 	CHECK(unmap(as, 0x400000, 1) == -EPERM);
 	CHECK(cap_copy(c.cspace, cs, CAP_R_ALL & ~CAP_R_CONTROL) == 0);
@@ -344,14 +344,17 @@ static void test_rights(void)
 	CHECK(cap_delete(c.thread) == 0);
 }
 
-/* run_faulting: spawn @name with its faults going to @ep (badge 77); receive its first fault. */
+/*
+ * run_faulting: spawn @name with its faults going to @ep (badge 77), the
+ * handler allowed to map on its replies if @may_map; receive its first fault.
+ */
 static long run_faulting(const char *name, long ep_badged, long ep, struct child *c,
-			 struct ipc_msg *m)
+			 struct ipc_msg *m, bool may_map)
 {
 	long err = spawn(name, THREAD_PRIO_DEFAULT_USER, c);
 
 	if (!err)
-		err = thread_set_fault_ep(c->thread, ep_badged);
+		err = thread_set_fault_ep(c->thread, ep_badged, may_map ? c->aspace : 0);
 	if (!err)
 		err = thread_start(c->thread, c->entry, c->stack_top, 0);
 	return err ? err : ipc_recv(ep, m);
@@ -367,23 +370,24 @@ static void test_fault_forwarding(void)
 
 	CHECK(endpoint_create(ep) == 0 && cap_mint(ep, badged, CAP_R_SEND, 77) == 0);
 	/* A page fault, answered by mapping the page: the write then succeeds. */
-	CHECK(run_faulting("utest_fault", badged, ep, &c, &m) == 0);
+	CHECK(run_faulting("utest_fault", badged, ep, &c, &m, false) == 0);
 	CHECK(IPC_INFO_LABEL(m.info) == FAULT_LABEL_PAGE && m.badge == 77);
 	CHECK(m.w[0] == 0x20000000 && m.w[1] == FAULT_ACCESS_WRITE, "addr %llx", m.w[0]);
-	CHECK(thread_set_fault_ep(c.thread, ROOT_SLOT_THREAD) == -ECAPTYPE);
+	CHECK(thread_set_fault_ep(c.thread, ROOT_SLOT_THREAD, 0) == -ECAPTYPE);
+	CHECK(thread_set_fault_ep(c.thread, badged, ROOT_SLOT_ASPACE) == -EINVAL, "not its space");
 	CHECK(thread_read_regs(c.thread, &regs) == 0 && regs.pc == m.w[2], "pc of the fault");
-	CHECK(page_alloc(&region, &pgoff) == 0);
+	CHECK(ram_page_alloc(&region, &pgoff) == 0);
 	CHECK(map(c.aspace, 0x20000000, region, pgoff, 1, MAP_R | MAP_W) == 0);
 	m.info = IPC_INFO(FAULT_REPLY_RESUME, 0, 0, 0);
 	CHECK(ipc_reply(&m) == 0);
 	CHECK(thread_wait(c.thread) == 1, "resumed after the handler mapped the page");
 	/* The handler refuses: the thread ends with -EFAULT. */
-	CHECK(run_faulting("utest_fault", badged, ep, &c, &m) == 0);
+	CHECK(run_faulting("utest_fault", badged, ep, &c, &m, false) == 0);
 	m.info = IPC_INFO(FAULT_REPLY_KILL, 0, 0, 0);
 	CHECK(ipc_reply(&m) == 0);
 	CHECK(thread_wait(c.thread) == -EFAULT);
 	/* A breakpoint, stepped over by moving the pc. */
-	CHECK(run_faulting("utest_ebreak", badged, ep, &c, &m) == 0);
+	CHECK(run_faulting("utest_ebreak", badged, ep, &c, &m, false) == 0);
 	CHECK(IPC_INFO_LABEL(m.info) == FAULT_LABEL_EXCEPTION && m.w[1] == FAULT_EXC_BREAKPOINT);
 	CHECK(thread_read_regs(c.thread, &regs) == 0 && regs.pc == m.w[2]);
 	regs.pc += ARCH_BREAKPOINT_LEN;
@@ -440,11 +444,16 @@ static void test_fault_reply_map(void)
 	struct child c;
 
 	CHECK(endpoint_create(ep) == 0 && cap_mint(ep, badged, CAP_R_SEND, 78) == 0);
-	CHECK(page_alloc(&ra, &pa) == 0 && page_alloc(&rb, &pb) == 0);
+	CHECK(ram_page_alloc(&ra, &pa) == 0 && ram_page_alloc(&rb, &pb) == 0);
 	CHECK(cap_copy(rb, weak, CAP_R_MAP | CAP_R_READ) == 0);
 	poke(ra, pa, 0);
 	poke(rb, pb, 0);
-	CHECK(run_faulting("utest_fault", badged, ep, &c, &m) == 0);
+	/* A handler set without the space's map right may only resume or kill. */
+	CHECK(run_faulting("utest_fault", badged, ep, &c, &m, false) == 0);
+	CHECK(reply_map(&m, 3, ra, pa, MAP_R | MAP_W) == -EPERM, "no map authority");
+	m.info = IPC_INFO(FAULT_REPLY_KILL, 0, 0, 0);
+	CHECK(ipc_reply(&m) == 0 && thread_wait(c.thread) == -EFAULT);
+	CHECK(run_faulting("utest_fault", badged, ep, &c, &m, true) == 0);
 	CHECK(IPC_INFO_LABEL(m.info) == FAULT_LABEL_PAGE && m.w[0] == 0x20000000);
 	CHECK(reply_map(&m, 2, ra, pa, MAP_R | MAP_W) == -EINVAL, "two words");
 	CHECK(reply_map(&m, 3, ep, pa, MAP_R | MAP_W) == -ECAPTYPE, "not a frame region");
@@ -462,7 +471,7 @@ static void test_fault_reply_map(void)
 	CHECK(peek(ra, pa) == 0 && peek(rb, pb) == 1, "the write went to the new page");
 	CHECK(ipc_reply(&m) == -ESRCH, "answered once");
 	/* Only page faults take a map. */
-	CHECK(run_faulting("utest_ebreak", badged, ep, &c, &m) == 0);
+	CHECK(run_faulting("utest_ebreak", badged, ep, &c, &m, true) == 0);
 	CHECK(IPC_INFO_LABEL(m.info) == FAULT_LABEL_EXCEPTION);
 	CHECK(reply_map(&m, 3, ra, pa, MAP_R) == -EINVAL, "not a page fault");
 	CHECK(thread_read_regs(c.thread, &regs) == 0);
