@@ -92,6 +92,7 @@ struct trap_frame *fastpath_call(struct trap_frame *tf)
 	r->ipc_wait = IPC_NONE;
 	r->ipc_ep = NULL;
 	r->reply_to = self;
+	r->reply_lost = false;
 	self->reply_from = r;
 	self->ipc_grant = (cap->cp_rights & CAP_R_GRANT) != 0;
 	self->ipc_wait = IPC_REPLY;
@@ -127,6 +128,7 @@ struct trap_frame *fastpath_fault(void)
 	r->ipc_wait = IPC_NONE;
 	r->ipc_ep = NULL;
 	r->reply_to = self;
+	r->reply_lost = false;
 	self->reply_from = r;
 	self->ipc_grant = false;
 	self->ipc_wait = IPC_REPLY;

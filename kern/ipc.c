@@ -144,6 +144,7 @@ static void take_reply_debt(struct thread *r, struct thread *caller)
 		wake(old, -EDEAD);
 	}
 	r->reply_to = caller;
+	r->reply_lost = false;
 	caller->reply_from = r;
 	caller->ipc_wait = IPC_REPLY;
 }
@@ -212,8 +213,10 @@ long ipc_reply(uint64_t info)
 	struct thread *self = thread_current(), *c = self->reply_to;
 	long err;
 
-	if (!c)
+	if (!c) {
+		self->reply_lost = false;	/* reported now */
 		return -ESRCH;
+	}
 	err = check_info(info, c->ipc_grant);
 	if (!err && c->in_fault && IPC_INFO_LABEL(info) == FAULT_REPLY_MAP)
 		err = fault_reply_map(c, info, sender_word(self, 0), sender_word(self, 1),
@@ -233,6 +236,9 @@ void ipc_cancel(struct thread *t)
 	    t->ipc_wait == IPC_JOIN || t->ipc_wait == IPC_WAIT_NTFN)
 		list_remove(&t->ipc_link);
 	if (t->reply_from) {
+		/* A handler's answer to a fault may carry a map: it must learn it was lost. */
+		if (t->in_fault)
+			t->reply_from->reply_lost = true;
 		t->reply_from->reply_to = NULL;
 		t->reply_from = NULL;
 	}

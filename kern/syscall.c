@@ -130,19 +130,26 @@ static long sys_reply(struct trap_frame *tf)
 
 /*
  * reply_recv: the endpoint is checked first, so a bad slot changes
- * nothing; a missing caller (-ESRCH) does not stop the receive.
+ * nothing; a missing caller does not stop the receive, unless it was a
+ * faulting thread that went away (suspended or ended) while its handler
+ * worked: then -ESRCH, once, and nothing received, so a pager learns that
+ * its answer, and the map it may carry, was not carried out.
  */
 static long sys_reply_recv(struct trap_frame *tf)
 {
+	struct thread *self = thread_current();
 	struct cap *cap;
 	long err = endpoint_cap(tf, CAP_R_RECV, &cap);
 
 	if (err)
 		return err;
-	if (thread_current()->reply_to) {
+	if (self->reply_to) {
 		err = ipc_reply(arch_syscall_arg(tf, 1));
 		if (err)
 			return err;
+	} else if (unlikely(self->reply_lost)) {
+		self->reply_lost = false;
+		return -ESRCH;
 	}
 	return ipc_recv(cap, true);
 }

@@ -76,6 +76,7 @@ struct thread {
 	uint64_t ipc_info;		/* ... and its message's info word, as checked */
 	struct thread *reply_to;	/* the caller owed a reply by this thread */
 	struct thread *reply_from;	/* while IPC_REPLY: who owes this thread one */
+	bool reply_lost;		/* the faulting thread owed a reply went away */
 
 	/* Faults (kern/fault.c): where they go, and the one in progress. */
 	struct endpoint *fault_ep;	/* referenced; NULL: faults end the thread */

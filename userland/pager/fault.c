@@ -223,6 +223,29 @@ unsigned int fault_page(struct pmm *p, vaddr_t addr, unsigned int access, vaddr_
 	return fault_remap(p, vma, va, access, leaf, idx, ans);
 }
 
+/* unrecord: the entry of @va stays, no longer mapped; the kernel's mapping there goes. */
+static void unrecord(struct pmm *p, vaddr_t va)
+{
+	struct prec_node *leaf;
+	unsigned int idx;
+
+	if (!prec_leaf(&p->rec, va, false, &leaf, &idx) && leaf)
+		leaf->slot[idx] &= ~(uintptr_t)(PREC_MAPPED | PREC_WRITE);
+	hw_unmap(p, va, 1);
+}
+
+/*
+ * fault_reply_dropped: the faulting thread was suspended or ended before
+ * the reply carrying @ans reached it, so the kernel mapped nothing. The
+ * record must not say mapped; and after a COW the space still maps the old
+ * page, which the record no longer holds: unmap it. A resumed thread
+ * faults again and gets the recorded page.
+ */
+void fault_reply_dropped(struct pmm *p, const struct fault_answer *ans)
+{
+	unrecord(p, ans->va);
+}
+
 /*
  * fault_map_failed: the kernel refused the map of @ans (error @err, e.g.
  * no page table within the space's quota). The page stays recorded but
@@ -231,14 +254,9 @@ unsigned int fault_page(struct pmm *p, vaddr_t addr, unsigned int access, vaddr_
  */
 unsigned int fault_map_failed(struct pmm *p, const struct fault_answer *ans, long err)
 {
-	struct prec_node *leaf;
-	unsigned int idx;
-
 	log_err("pid %llu: map of %#lx on the fault reply: %ld\n", (unsigned long long)p->pid,
 		(unsigned long)ans->va, err);
-	if (!prec_leaf(&p->rec, ans->va, false, &leaf, &idx) && leaf)
-		leaf->slot[idx] &= ~(uintptr_t)(PREC_MAPPED | PREC_WRITE);
-	hw_unmap(p, ans->va, 1);
+	unrecord(p, ans->va);
 	return kill(p, PAGER_KILL_NOMEM, ans->va, ans->pc);
 }
 

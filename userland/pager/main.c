@@ -250,6 +250,13 @@ int main(void)
 	ipcbuf.recv_cap = (unsigned long long)err;
 	err = ipc_recv(PAGER_SLOT_EP, &m);
 	for (;;) {
+		if (err == -ESRCH && mapped) {
+			/* The thread went away before the reply: nothing was mapped. */
+			fault_reply_dropped(mapped, &ans);
+			mapped = NULL;
+			err = ipc_recv(PAGER_SLOT_EP, &m);
+			continue;
+		}
 		if (err && mapped) {
 			/*
 			 * The kernel refused the map on a fault reply: the fault

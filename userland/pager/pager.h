@@ -22,11 +22,10 @@
  *     the fault reply that set it (fault_map_failed undoes a refused one);
  *     a page is mapped writable only where its mapcount is 1 and the VMA
  *     allows writing.
- * Known gap: a fault reply the kernel drops because the faulting thread was
- *   suspended or died while waiting goes unnoticed; after a COW the space
- *   then still maps the old page, unreferenced by the record. Harmless with
- *   one thread per process that nobody suspends (today); the fix is for
- *   the kernel to report the dropped reply (see the closing notes).
+ *     A reply the kernel could not deliver (the thread was suspended or
+ *     ended meanwhile: reply_recv says -ESRCH) is undone the same way
+ *     (fault_reply_dropped), so the space never keeps a page the record
+ *     has let go.
  */
 #ifndef PAGODA_PAGER_PAGER_H
 #define PAGODA_PAGER_PAGER_H
@@ -168,6 +167,7 @@ struct fault_answer {
 unsigned int fault_page(struct pmm *p, vaddr_t addr, unsigned int access, vaddr_t pc,
 			struct fault_answer *ans);
 unsigned int fault_map_failed(struct pmm *p, const struct fault_answer *ans, long err);
+void fault_reply_dropped(struct pmm *p, const struct fault_answer *ans);
 unsigned int fault_exception(struct pmm *p, vaddr_t addr, unsigned int kind, vaddr_t pc);
 
 /* ---- mmreq.c: requests of a process ---- */

@@ -470,6 +470,24 @@ static void test_fault_reply_map(void)
 	CHECK(thread_wait(c.thread) == 1, "resumed after the map");
 	CHECK(peek(ra, pa) == 0 && peek(rb, pb) == 1, "the write went to the new page");
 	CHECK(ipc_reply(&m) == -ESRCH, "answered once");
+	/*
+	 * The thread is suspended while its handler works: reply_recv says the
+	 * answer was lost (once, receiving nothing) and nothing is mapped, so
+	 * the resumed thread faults again.
+	 */
+	CHECK(run_faulting("utest_fault", badged, ep, &c, &m, true) == 0);
+	CHECK(thread_suspend(c.thread) == 0);
+	m.w[0] = (unsigned long)rb;
+	m.w[1] = pb;
+	m.w[2] = MAP_R | MAP_W;
+	m.info = IPC_INFO(FAULT_REPLY_MAP, 3, 0, 0);
+	CHECK(ipc_reply_recv(ep, &m) == -ESRCH, "the lost answer is reported");
+	CHECK(thread_resume(c.thread) == 0);
+	CHECK(ipc_recv(ep, &m) == 0 && IPC_INFO_LABEL(m.info) == FAULT_LABEL_PAGE &&
+	      m.w[0] == 0x20000000, "faults again: nothing was mapped");
+	poke(rb, pb, 0);
+	CHECK(reply_map(&m, 3, rb, pb, MAP_R | MAP_W) == 0 && thread_wait(c.thread) == 1);
+	CHECK(peek(rb, pb) == 1);
 	/* Only page faults take a map. */
 	CHECK(run_faulting("utest_ebreak", badged, ep, &c, &m, true) == 0);
 	CHECK(IPC_INFO_LABEL(m.info) == FAULT_LABEL_EXCEPTION);
