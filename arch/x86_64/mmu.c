@@ -39,6 +39,7 @@ static const struct pt_env kpt_env = {
 	.table_virt = kpt_table_virt,
 	.table_alloc = kpt_table_alloc,
 	.table_free = kpt_table_free,
+	.zeroed = true,		/* mem_alloc_zeroed_frame */
 };
 
 const struct pt_fmt *arch_pt_fmt(void)

@@ -82,6 +82,9 @@ struct prec {
 	struct prec_node *root;
 	unsigned int levels;		/* 1 + levels of interior nodes */
 	unsigned long nr;		/* entries */
+	/* The leaf prec_leaf found last (NULL: none), for pages hint_base << PREC_BITS on. */
+	struct prec_node *hint;
+	unsigned long hint_base;
 };
 
 static inline struct page *prec_page(uintptr_t e)

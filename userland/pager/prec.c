@@ -35,6 +35,7 @@ int prec_init(struct prec *r, vaddr_t task_size)
 	if (!r->levels)
 		r->levels = 1;
 	r->nr = 0;
+	r->hint = NULL;
 	r->root = vm_zalloc(sizeof(*r->root));
 	return r->root ? 0 : -ENOMEM;
 }
@@ -68,6 +69,12 @@ int prec_leaf(struct prec *r, vaddr_t va, bool alloc, struct prec_node **leafp,
 	unsigned long vpn = va >> PAGE_SHIFT;
 	struct prec_node *node = r->root;
 
+	/* Faults come in runs on neighbouring pages: the last leaf usually serves. */
+	if (r->hint && (vpn >> PREC_BITS) == r->hint_base) {
+		*leafp = r->hint;
+		*idxp = (unsigned int)(vpn & (PREC_FANOUT - 1));
+		return 0;
+	}
 	for (unsigned int level = 0; level + 1 < r->levels; level++) {
 		unsigned int i = prec_index(r, vpn, level);
 		struct prec_node *child = (struct prec_node *)node->slot[i];
@@ -85,6 +92,8 @@ int prec_leaf(struct prec *r, vaddr_t va, bool alloc, struct prec_node **leafp,
 	}
 	*leafp = node;
 	*idxp = prec_index(r, vpn, r->levels - 1);
+	r->hint = node;
+	r->hint_base = vpn >> PREC_BITS;
 	return 0;
 }
 
@@ -141,6 +150,8 @@ static int walk_node(struct prec_walk *w, struct prec_node *node, unsigned int l
 		}
 		err = walk_node(w, (struct prec_node *)old, level + 1, base + i * span);
 		if (!((struct prec_node *)old)->map) {
+			if ((struct prec_node *)old == w->r->hint)
+				w->r->hint = NULL;
 			vm_free((void *)old, sizeof(struct prec_node));
 			node->slot[i] = 0;
 			node->map &= ~(1ull << i);
@@ -210,4 +221,5 @@ void prec_destroy(struct prec *r)
 	if (r->root)
 		free_node(r, r->root, 0);
 	r->root = NULL;
+	r->hint = NULL;
 }
