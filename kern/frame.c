@@ -58,6 +58,8 @@ static void frame_set(struct frame_zone *z, size_t idx)
 static void frame_clear(struct frame_zone *z, size_t idx)
 {
 	z->fz_bitmap[idx / 64] &= ~(1ull << (idx % 64));
+	if (idx < z->fz_low)
+		z->fz_low = idx;
 }
 
 static paddr_t frame_zone_end(const struct frame_zone *z)
@@ -238,6 +240,7 @@ static void frame_build(struct frame_pool *pool)
 		for (size_t idx = z->fz_npages; idx < n * 64; idx++)
 			frame_set(z, idx);
 		z->fz_nfree = z->fz_npages;
+		z->fz_low = 0;
 		pool->fp_total += z->fz_npages;
 		for (pa = z->fz_base; pa < frame_zone_end(z); pa += PAGE_SIZE) {
 			frame_link(pool, pa)->prev = prev;
@@ -411,12 +414,20 @@ static size_t frame_find_clear(const struct frame_zone *z, size_t from, size_t t
 	return to;
 }
 
-/* frame_find_run: first fit of @npages free frames in @z, the first at a pfn multiple of @align. */
-static bool frame_find_run(const struct frame_zone *z, size_t npages, uint64_t align, size_t *out)
+/*
+ * frame_find_run: first fit of @npages free frames in @z, the first at a
+ * pfn multiple of @align. The search starts at the lowest free frame,
+ * which it records (fz_low), so a zone whose bottom has filled up is not
+ * rescanned from its start on every call.
+ */
+static bool frame_find_run(struct frame_zone *z, size_t npages, uint64_t align, size_t *out)
 {
 	uint64_t bpfn = z->fz_base >> PAGE_SHIFT;
-	uint64_t idx = ALIGN_UP(bpfn, align) - bpfn;
+	uint64_t idx;
 	size_t set;
+
+	z->fz_low = frame_find_clear(z, z->fz_low, z->fz_npages);
+	idx = ALIGN_UP(bpfn + z->fz_low, align) - bpfn;
 
 	/*
 	 * Invariant: no aligned run starting below idx is free; idx grows.
@@ -522,7 +533,7 @@ size_t frame_pool_total(const struct frame_pool *pool)
 
 /* -------------------------------------------------------------- checks -- */
 
-/* frame_check_zones: zone order, bitmap padding and free counts. */
+/* frame_check_zones: zone order, bitmap padding, free counts, fz_low. */
 static int frame_check_zones(const struct frame_pool *pool)
 {
 	paddr_t meta_end = pool->fp_meta_base + pool->fp_meta_size;
@@ -546,6 +557,10 @@ static int frame_check_zones(const struct frame_pool *pool)
 		if (pad_clear || clear != z->fz_nfree) {
 			log_err("zone %zu: %zu clear bits (%zu in padding), nfree %zu\n", i, clear,
 				pad_clear, z->fz_nfree);
+			return -EINVAL;
+		}
+		if (z->fz_low > z->fz_npages || frame_find_clear(z, 0, z->fz_low) != z->fz_low) {
+			log_err("zone %zu: a free frame below fz_low %zu\n", i, z->fz_low);
 			return -EINVAL;
 		}
 		total += z->fz_npages;

@@ -49,6 +49,7 @@ struct frame_zone {
 	size_t fz_npages;	/* > 0 */
 	size_t fz_nfree;	/* clear bits among the first fz_npages */
 	uint64_t *fz_bitmap;	/* in the metadata area; bit set = not free */
+	size_t fz_low;		/* every frame below this index is allocated */
 };
 
 struct frame_pool {
