@@ -79,7 +79,7 @@ int aspace_create(size_t table_quota, struct aspace **out)
 	if (err)
 		goto out_root;
 	pt_share_kernel_half(arch_pt_fmt(), phys_to_virt(as->root),
-			     phys_to_virt(arch_kernel_pt()->root));
+			     phys_to_virt(kernel_pt()->root));
 	arch_aspace_init(&as->arch);
 	kobj_init(&as->as_ko, CAP_ASPACE, &aspace_ops);
 	*out = as;

@@ -13,6 +13,7 @@
 #include <vm/pt.h>
 #include <arch/mmu.h>
 #include <kern/cap.h>
+#include <kern/kernel_pt.h>
 
 struct aspace {
 	struct kobj as_ko;		/* capabilities, threads, the loader */
@@ -79,7 +80,7 @@ static inline void aspace_activate(struct aspace *as)
 	if (as)
 		arch_aspace_activate(&as->arch, as->root);
 	else
-		arch_aspace_activate(NULL, arch_kernel_pt()->root);
+		arch_aspace_activate(NULL, kernel_pt()->root);
 }
 
 #endif

@@ -53,3 +53,20 @@ bool cmdline_value_is(const char *cmdline, const char *key, const char *want)
 			return false;
 	return want[i] == '\0';
 }
+
+bool cmdline_uint(const char *cmdline, const char *key, unsigned int *out)
+{
+	const char *v;
+	size_t len;
+	unsigned int n = 0;
+
+	if (!cmdline_find(cmdline, key, &v, &len) || len == 0 || len > 9)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+		n = n * 10 + (unsigned int)(v[i] - '0');
+	}
+	*out = n;
+	return true;
+}

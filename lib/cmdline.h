@@ -19,4 +19,10 @@ bool cmdline_find(const char *cmdline, const char *key, const char **value, size
 /* cmdline_value_is: true if @key is present with exactly the value @want. */
 bool cmdline_value_is(const char *cmdline, const char *key, const char *want);
 
+/*
+ * cmdline_uint: the value of "key=N" (1 to 9 decimal digits) in *@out.
+ * False, *@out untouched, if @key is absent or its value is not such a number.
+ */
+bool cmdline_uint(const char *cmdline, const char *key, unsigned int *out);
+
 #endif

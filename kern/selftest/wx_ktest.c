@@ -5,6 +5,7 @@
  * image's text or rodata is writable.
  */
 #include <arch/mmu.h>
+#include <kern/kernel_pt.h>
 #include <kern/ktest.h>
 #include <kern/sections.h>
 
@@ -54,9 +55,9 @@ KTEST(kernel_mappings_are_wx)
 		.ro_pa_end = kernel_image_pa(_erodata),
 	};
 
-	KT_REQUIRE(pt_walk_leaves(arch_kernel_pt(), wx_visit, &s) == 0);
+	KT_REQUIRE(pt_walk_leaves(kernel_pt(), wx_visit, &s) == 0);
 	KT_CHECK(s.text_pages > 0 && s.rodata_pages > 0 && s.data_pages > 0,
 		 "text %zu rodata %zu data %zu leaves", s.text_pages, s.rodata_pages,
 		 s.data_pages);
-	KT_CHECK(pt_check(arch_kernel_pt()) == 0);
+	KT_CHECK(pt_check(kernel_pt()) == 0);
 }

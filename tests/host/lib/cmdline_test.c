@@ -31,4 +31,21 @@ TEST(no_false_matches)
 	CHECK(cmdline_find("ktes ktest", "ktest", NULL, NULL));
 }
 
-TEST_MAIN(TEST_CASE(flags_and_values), TEST_CASE(no_false_matches))
+TEST(unsigned_values)
+{
+	unsigned int n = 77;
+
+	CHECK(cmdline_uint("a asid_bits=12 b", "asid_bits", &n) && n == 12);
+	CHECK(cmdline_uint("asid_bits=0", "asid_bits", &n) && n == 0);
+	CHECK(cmdline_uint("x=123456789", "x", &n) && n == 123456789);
+	n = 77;
+	CHECK(!cmdline_uint("x=1234567890", "x", &n) && n == 77, "ten digits");
+	CHECK(!cmdline_uint("x", "x", &n) && n == 77, "no value");
+	CHECK(!cmdline_uint("x=", "x", &n) && n == 77, "empty value");
+	CHECK(!cmdline_uint("x=1a", "x", &n) && n == 77, "not a number");
+	CHECK(!cmdline_uint("x=-1", "x", &n) && n == 77, "negative");
+	CHECK(!cmdline_uint("y=1", "x", &n) && n == 77, "absent");
+	CHECK(!cmdline_uint(NULL, "x", &n) && n == 77, "no command line");
+}
+
+TEST_MAIN(TEST_CASE(flags_and_values), TEST_CASE(no_false_matches), TEST_CASE(unsigned_values))

@@ -35,15 +35,12 @@ static inline paddr_t kernel_image_pa(const void *va)
 const struct pt_fmt *arch_pt_fmt(void);
 
 /*
- * arch_mmu_init: build the kernel page tables (direct map of RAM and of
- * @bi's MMIO ranges; the image with text RX, rodata R, data RW) from
- * kernel_frames, and switch to them. 0, or -ENOMEM with the boot tables
- * still active.
+ * arch_mmu_init: build the kernel page tables (kernel_pt_build in
+ * kern/kernel_pt.c, with the largest leaves this CPU has), switch to
+ * them, and set up the TLB tags (asid_bits=N on @bi's command line limits
+ * them, for tests). 0, or -ENOMEM with the boot tables still active.
  */
 int arch_mmu_init(const struct boot_info *bi);
-
-/* arch_kernel_pt: a walker context over the kernel page tables (for checks). */
-const struct pt_ctx *arch_kernel_pt(void);
 
 /*
  * Per address space TLB state: an ASID of the current generation, so a
