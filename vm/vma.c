@@ -73,9 +73,7 @@ bool vma_mergeable(const struct vma *a, const struct vma *b)
 
 static vaddr_t vma_gap_start(const struct vma *vma)
 {
-	const struct vma *prev = vma_prev(vma);
-
-	return prev ? prev->end : vma->mm->layout.mmap_min;
+	return vma->prev_end;
 }
 
 /* vma_gap: the free space a search may use just below @vma. */
@@ -141,9 +139,12 @@ void vma_link(struct mm *mm, struct vma *vma, struct vma *prev)
 	ASSERT(!prev || prev->end <= vma->start);
 	next = vma_next(vma);
 	ASSERT(!next || vma->end <= next->start);
-	/* next's gap now ends at vma: fix it while vma is not in the tree yet */
-	if (next)
+	vma->prev_end = prev ? prev->end : mm->layout.mmap_min;
+	/* next's gap now starts at vma: fix it while vma is not in the tree yet */
+	if (next) {
+		next->prev_end = vma->end;
 		vma_gap_update(next);
+	}
 	/*
 	 * The new node goes right below its in-order neighbour: as prev's
 	 * right child if it has none, else as the left child of next (then
@@ -172,16 +173,22 @@ void vma_link(struct mm *mm, struct vma *vma, struct vma *prev)
  */
 void vma_unlink(struct mm *mm, struct vma *vma)
 {
-	struct vma *next = vma_next(vma);
+	struct vma *next = vma_next(vma), *prev = vma_prev(vma);
 
 	vma_shared_remove(vma);
 	/* erase while vma is still in the list, so every gap stays consistent */
 	rb_erase(&mm->vma_tree, &vma->rb, &vma_gap_aug);
 	list_remove(&vma->node);
-	if (next)
+	if (next) {
+		next->prev_end = vma->prev_end;
 		vma_gap_update(next);
+	}
+	/*
+	 * a neighbour keeps the next lookup near (edits come in runs); the one
+	 * below, which a merge keeps
+	 */
 	if (mm->cache == vma)
-		mm->cache = NULL;
+		mm->cache = prev ? prev : next;
 	mm->map_count--;
 }
 
@@ -222,8 +229,10 @@ void vma_set_end(struct vma *vma, vaddr_t end)
 	vma_shared_remove(vma);
 	vma->end = end;
 	vma_shared_insert(vma);
-	if (next)
+	if (next) {
+		next->prev_end = end;
 		vma_gap_update(next);
+	}
 }
 
 /*
@@ -266,37 +275,59 @@ void vma_merge_next(struct vma *vma)
 
 /* ---------------------------------------------------------- find -- */
 
-/* How far vma_find walks the list from the cached VMA before it descends. */
-#define VMA_FIND_STEPS 4
+/*
+ * The VMAs a walk from the cache may read: about the height of a tree
+ * holding the default VMA limit (2^16), the most a descent would read in
+ * an mm of that size. A constant, so a lookup computes nothing for it.
+ */
+#define VMA_WALK_BUDGET 16
 
 /*
- * vma_find_near: settle vma_find(@addr) by walking at most VMA_FIND_STEPS
- * list links from @v (the cached VMA), which answers for its own range and
- * the hole below it. Faults and edits tend to stay near one another, and
- * neighbours are cheaper to reach along the list than from the root.
+ * vma_find_near: settle vma_find(@addr) by walking the list from @cached
+ * (the VMA found last), which answers at once for its own range and the
+ * hole below it. Faults and edits tend to stay near one another, and a
+ * walk step reads the next VMA, usually close by in memory, where a
+ * descent from the root reads a node per level of the tree, most of them
+ * cold once the tree outgrows the cache. So the walk goes on while the
+ * steps it still expects to take stay within VMA_WALK_BUDGET:
+ * after each step it divides the distance covered so far by the VMAs
+ * read, and gives up at once on an address that looks far away.
  * true with *@found (maybe NULL: nothing above) if settled.
  */
-static bool vma_find_near(struct vma *v, vaddr_t addr, struct vma **found)
+static bool vma_find_near(struct mm *mm, vaddr_t addr, struct vma **found)
 {
-	for (int i = 0; i <= VMA_FIND_STEPS; i++) {
-		struct vma *prev;
+	struct vma *cached = mm->cache, *v = cached;
 
+	for (unsigned int read = 1;; read++) {
+		struct vma *prev = NULL;
+		vsize_t covered, left;
+
+		/* covered: the VMAs read so far with the holes below them */
 		if (addr >= v->end) {
-			v = vma_next(v);
-			if (!v) {
-				*found = NULL;
-				return true;
-			}
-			continue;
-		}
-		prev = vma_prev(v);
-		if (v->start <= addr || !prev || prev->end <= addr) {
+			covered = v->end - cached->prev_end;
+			left = addr - v->end;
+		} else if (v->start <= addr || v->prev_end <= addr || !(prev = vma_prev(v))) {
+			/* addr is in v, in the hole below it, or below the first VMA */
 			*found = v;
 			return true;
+		} else {
+			covered = cached->end - v->prev_end;
+			left = v->prev_end - addr;
 		}
-		v = prev;
+		/*
+		 * left / (covered / read) >= VMA_WALK_BUDGET - read, without dividing;
+		 * in pages, so the products stay below 2^64 (addresses < 2^62)
+		 */
+		left >>= PAGE_SHIFT;
+		covered >>= PAGE_SHIFT;
+		if (read >= VMA_WALK_BUDGET || left * read >= covered * (VMA_WALK_BUDGET - read))
+			return false;
+		v = prev ? prev : vma_next(v);
+		if (!v) {
+			*found = NULL;
+			return true;
+		}
 	}
-	return false;
 }
 
 /*
@@ -323,13 +354,14 @@ static struct vma *vma_lower_bound(struct rb_node *n, vaddr_t addr)
 /*
  * vma_find: the first VMA that ends above @addr (it contains @addr or lies
  * above it), or NULL. Linux's find_vma. O(1) when @addr lies within a few
- * VMAs of the one found last (the cache), else O(log n).
+ * VMAs of the one found last (the cache), else O(log n): the walk from the
+ * cache reads at most about as many VMAs as a descent would.
  */
 struct vma *vma_find(struct mm *mm, vaddr_t addr)
 {
 	struct vma *found;
 
-	if (mm->cache && vma_find_near(mm->cache, addr, &found)) {
+	if (mm->cache && vma_find_near(mm, addr, &found)) {
 		if (found)
 			mm->cache = found;
 		return found;
@@ -399,8 +431,8 @@ static const struct vma *gap_search_up(const struct mm *mm, const struct gap_req
 	for (;;) {
 		const struct vma *v = rb_entry(n, const struct vma, rb);
 
-		/* gaps on the left end below v->start */
-		if (descend && subtree_gap(n->rb_left) >= r->need && v->start > r->low + r->need) {
+		/* gaps on the left end below v->start (tested first: no child read) */
+		if (descend && v->start > r->low + r->need && subtree_gap(n->rb_left) >= r->need) {
 			n = n->rb_left;
 			continue;
 		}
@@ -431,8 +463,8 @@ static const struct vma *gap_search_down(const struct mm *mm, const struct gap_r
 	for (;;) {
 		const struct vma *v = rb_entry(n, const struct vma, rb);
 
-		/* gaps on the right start at or above v->end */
-		if (descend && subtree_gap(n->rb_right) >= r->need && v->end + r->need <= r->high) {
+		/* gaps on the right start at or above v->end (tested first: no child read) */
+		if (descend && v->end + r->need <= r->high && subtree_gap(n->rb_right) >= r->need) {
 			n = n->rb_right;
 			continue;
 		}
@@ -604,6 +636,9 @@ static int vma_check_one(const struct mm *mm, const struct vma *v, const struct 
 		return err;
 	if (prev && prev->end > v->start)
 		VMA_FAIL(v, "overlaps or precedes the previous VMA");
+	if (v->prev_end != (prev ? prev->end : mm->layout.mmap_min))
+		VMA_FAIL(v, "prev_end %#llx is not where the hole below starts",
+			 (unsigned long long)v->prev_end);
 	if (prev) {
 		vma_to_seg(prev, &a);
 		vma_to_seg(v, &b);
@@ -615,7 +650,7 @@ static int vma_check_one(const struct mm *mm, const struct vma *v, const struct 
 
 /*
  * vma_check: every invariant of @mm's VMAs: each VMA's fields, sorted and
- * disjoint, maximally merged, list and tree in the same order, red-black
+ * disjoint, prev_end, maximally merged, list and tree in the same order, red-black
  * rules and exact gap_max values, map_count, the cache, file VMAs in
  * their i_mmap, anon_vmas consistent. 0, or -EINVAL after logging the
  * first broken invariant. O(n).

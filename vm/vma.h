@@ -57,17 +57,24 @@ struct address_space;
 #define VMA_FLAGS_MASK	(VMA_SHARED | VMA_GROWSDOWN)
 
 /*
- * The fields a tree search reads (start, end, rb, gap_max) come first, so
- * that visiting a node touches one cache line, or two at most.
+ * The fields a tree search and a gap update read (start, end, rb, gap_max,
+ * prev_end, flags) fill the first 64 bytes, so that visiting a node
+ * touches one cache line, or two when the object straddles lines.
  */
 struct vma {
 	vaddr_t start;			/* first byte, page aligned */
 	vaddr_t end;			/* one past the last byte, page aligned, > start */
 	struct rb_node rb;		/* in mm->vma_tree, by start */
 	vsize_t gap_max;		/* largest gap in this rb subtree */
-	pgoff_t pgoff;			/* page index of start: in the file, or anonymous */
+	/*
+	 * Where the hole below starts: the previous VMA's end, or mmap_min
+	 * for the first. A copy, kept by every edit that moves a neighbour,
+	 * so that gap updates and gap searches read no neighbour.
+	 */
+	vaddr_t prev_end;
 	unsigned int prot;		/* VMA_READ | VMA_WRITE | VMA_EXEC */
 	unsigned int flags;		/* VMA_SHARED | VMA_GROWSDOWN */
+	pgoff_t pgoff;			/* page index of start: in the file, or anonymous */
 	struct mm *mm;			/* the owner */
 	struct address_space *mapping;	/* the file mapped; NULL for anonymous memory */
 	struct anon_vma *anon_vma;	/* reverse map of private pages; NULL until one */

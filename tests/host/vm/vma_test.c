@@ -2,7 +2,8 @@
  * tests/host/vm/vma_test.c: randomized differential test of the VMA tree
  * (vm/vma.c) against a sorted array: linking, unlinking, moving starts and
  * ends, splitting and merging, with vma_find, vma_find_intersection and
- * both free-area searches compared to linear scans, and vma_check() (list
+ * both free-area searches compared to linear scans (finds near the cached
+ * VMA too, which walk the list), and vma_check() (list
  * and tree agreement, red-black rules, exact gap_max) after each step.
  * Small trees are checked at every step; large ones (thousands of VMAs,
  * deep subtrees for the gap pruning) every few steps.
@@ -283,6 +284,34 @@ static void compare_queries(struct world *w)
 	      (unsigned long long)align, e1, e2, (unsigned long long)got, (unsigned long long)want);
 }
 
+/*
+ * compare_near: vma_find at an address within a few dozen VMAs of the one
+ * the lookup cache holds, on either side, where it walks the list from
+ * the cache instead of descending; now and then below mmap_min or above
+ * the last VMA, where the walk runs off an end of the list.
+ */
+static void compare_near(struct world *w)
+{
+	const struct vma *c = w->mm->cache;
+	const struct ref *r;
+	unsigned int i;
+	long k;
+	vaddr_t a;
+
+	if (!c || !w->n)
+		return;
+	k = (long)ref_find(w, c->start) + (long)rnd(w, 49) - 24;
+	k = k < 0 ? 0 : k >= (long)w->n ? (long)w->n - 1 : k;
+	r = &w->r[k];
+	a = r->start - 2 * PAGE_SIZE + rnd(w, r->end - r->start + 4 * PAGE_SIZE);
+	if (!rnd(w, 16))
+		a = rnd(w, 2) ? w->mm->layout.mmap_min - 1 - rnd(w, PAGE_SIZE)
+			      : w->r[w->n - 1].end + rnd(w, 4 * PAGE_SIZE);
+	i = ref_find(w, a);
+	CHECK(i == w->n ? !vma_find(w->mm, a) : vma_find(w->mm, a) == w->r[i].vma,
+	      "near find at %#llx", (unsigned long long)a);
+}
+
 static void compare_all(struct world *w)
 {
 	unsigned int i = 0;
@@ -331,6 +360,7 @@ static void run(uint64_t seed, vaddr_t task_size, vsize_t window, unsigned int t
 		else if (w->n)
 			op_merge(w, i);
 		compare_queries(w);
+		compare_near(w);
 		if (s % check_every == 0)
 			compare_all(w);
 		if (test_case_failures)
