@@ -78,7 +78,8 @@ struct mm_ops {
 struct mm {
 	struct list_node vma_list;	/* every VMA, by address (vma.node) */
 	struct rb_root vma_tree;	/* every VMA, keyed by start, gap-augmented */
-	struct vma *cache;		/* the last VMA vma_find() returned, or NULL */
+	struct vma *cache;		/* where vma_find() starts: the last VMA it returned, a
+					 * neighbour of an unlinked one, or NULL */
 	unsigned long map_count;	/* VMAs in the mm */
 	struct mm_layout layout;
 	vaddr_t brk_start;		/* the heap starts here (page aligned) */

@@ -168,7 +168,8 @@ void vma_link(struct mm *mm, struct vma *vma, struct vma *prev)
 }
 
 /*
- * vma_unlink: take @vma out of its mm's list, tree, cache and mapping.
+ * vma_unlink: take @vma out of its mm's list, tree and mapping; the cache
+ * moves to a neighbour.
  * The anon_vma stays attached (see vma_destroy). Cannot fail.
  */
 void vma_unlink(struct mm *mm, struct vma *vma)
@@ -315,8 +316,8 @@ static bool vma_find_near(struct mm *mm, vaddr_t addr, struct vma **found)
 			left = v->prev_end - addr;
 		}
 		/*
-		 * left / (covered / read) >= VMA_WALK_BUDGET - read, without dividing;
-		 * in pages, so the products stay below 2^64 (addresses < 2^62)
+		 * left / (covered / read) >= VMA_WALK_BUDGET - read, without
+		 * dividing; in pages, so the products stay below 2^56
 		 */
 		left >>= PAGE_SHIFT;
 		covered >>= PAGE_SHIFT;
