@@ -12,6 +12,7 @@
 #include <pagoda/ipc.h>
 #include <pagoda/syscall.h>
 #include <kern/aspace.h>
+#include <kern/clock.h>
 #include <kern/console.h>
 #include <kern/endpoint.h>
 #include <kern/fastpath.h>
@@ -21,6 +22,7 @@
 #include <kern/syscall_impl.h>
 #include <kern/thread.h>
 #include <kern/uaccess.h>
+#include <lib/ratelimit.h>
 
 static const char *const exc_names[] = {
 	[FAULT_EXC_ILLEGAL] = "illegal instruction",
@@ -35,11 +37,29 @@ static const char *access_name(unsigned int access)
 	       access == FAULT_ACCESS_EXEC ? "execute" : "read";
 }
 
+/*
+ * A program can start threads that die at once, each with a report, and
+ * flood the console: a burst of reports passes, then one a second; the
+ * first one dropped says so, and the next one that passes says how many
+ * were dropped.
+ */
+#define FAULT_REPORT_BURST 10
+static struct ratelimit fault_reports = RATELIMIT_INIT(CLOCK_HZ, FAULT_REPORT_BURST);
+
 static __noreturn void end_thread(struct thread *t, const char *what, const char *why)
 {
-	kprintf("[fault] thread %llu (%s, fault badge %#llx): %s at %#llx, pc %#llx: %s\n",
-		(unsigned long long)t->id, t->name, (unsigned long long)t->fault_badge, what,
-		(unsigned long long)t->fault_msg[0], (unsigned long long)t->fault_msg[2], why);
+	unsigned long missed;
+
+	if (ratelimit_pass(&fault_reports, clock_ticks(), &missed)) {
+		if (missed)
+			kprintf("[fault] %lu reports dropped (rate limit)\n", missed);
+		kprintf("[fault] thread %llu (%s, fault badge %#llx): %s at %#llx, pc %#llx: %s\n",
+			(unsigned long long)t->id, t->name, (unsigned long long)t->fault_badge,
+			what, (unsigned long long)t->fault_msg[0],
+			(unsigned long long)t->fault_msg[2], why);
+	} else if (fault_reports.missed == 1) {
+		kprintf("[fault] too many reports: dropping them for a while (rate limit)\n");
+	}
 	thread_exit(-EFAULT);
 }
 

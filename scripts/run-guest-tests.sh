@@ -40,6 +40,11 @@ for cfg in "$@"; do
 		scripts/ktap.py check --name "$name:root-task${asid:+:asid_bits=$asid}" --rc "$?" \
 			--log "$rlog" --out build/results || status=1
 	done
+	# The suite's flood of unhandled faults must have hit the kernel's
+	# rate limit on fault reports, which says so once on the console.
+	grep -q "too many reports: dropping them" "${log%.log}-root.log"
+	scripts/ktap.py check --plain --name "$name:fault-report-rate-limit" --rc "$?" \
+		--log "${log%.log}-root.log" --out build/results || status=1
 	# Processes: init's process manager and the pager running the process
 	# and pager suite (utest_pm starts utest_proc; it fails the boot if the
 	# pager did not get every frame back), then the plain boot make run

@@ -508,6 +508,26 @@ static void test_bad_programs(void)
 	CHECK(run_child("utest_basic", 0) == 0);
 }
 
+/*
+ * A burst of threads that die of an unhandled fault, more than the kernel
+ * reports at once: each still ends with -EFAULT, and the kernel drops the
+ * reports beyond its burst, saying so once on the console (the harness
+ * checks that line in this boot's log).
+ */
+static void test_fault_report_flood(void)
+{
+	for (int i = 0; i < 24; i++) {
+		struct child c;
+		long err = spawn("utest_fault", THREAD_PRIO_DEFAULT_USER, &c);
+
+		if (!err)
+			err = thread_start(c.thread, c.entry, c.stack_top, 0);
+		CHECK(!err && thread_wait(c.thread) == -EFAULT, "child %d: %ld", i, err);
+		CHECK(cap_delete(c.thread) == 0 && cap_delete(c.aspace) == 0 &&
+		      cap_delete(c.cspace) == 0);
+	}
+}
+
 static void test_random_syscalls(void)
 {
 	CHECK(run_child("utest_fuzz", 0x5eed1234) == 0);
@@ -533,6 +553,7 @@ static const struct {
 	{ "faults_forwarded_to_a_handler", test_fault_forwarding },
 	{ "fault_reply_maps_the_page", test_fault_reply_map },
 	{ "malformed_and_faulting_programs", test_bad_programs },
+	{ "fault_report_flood_still_ends_threads", test_fault_report_flood },
 	{ "random_syscalls_leave_kernel_healthy", test_random_syscalls },
 };
 
