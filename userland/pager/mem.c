@@ -46,7 +46,16 @@ typedef uint64_t __attribute__((__may_alias__)) mem_word_t;
 
 struct obj_free {
 	struct obj_free *next;
+	uint64_t poison;	/* OBJ_FREE_POISON while cached (assertion builds) */
 };
+
+/*
+ * A second vm_free of a cached object would put it on its list twice and
+ * hand it out twice: assertion builds mark cached objects and catch that
+ * (the heap itself catches a double free of what it holds). Allocation
+ * clears the mark with the rest of the object.
+ */
+#define OBJ_FREE_POISON 0x6b6c626465657266ull	/* "freedblk" */
 
 static struct {
 	struct obj_free *head;
@@ -124,6 +133,10 @@ void vm_free(void *p, size_t size)
 	if (!c || obj_cache[c].n >= OBJ_CACHE_MAX) {
 		heap_free(&pager.heap, p);
 		return;
+	}
+	if (IS_ENABLED(CONFIG_ASSERT)) {
+		ASSERT(o->poison != OBJ_FREE_POISON);	/* freed twice */
+		o->poison = OBJ_FREE_POISON;
 	}
 	o->next = obj_cache[c].head;
 	obj_cache[c].head = o;
