@@ -4,10 +4,11 @@
     scripts/profile.py BENCH [--build DIR] [--top N] [--keep LOG]
 
 Boots the bench kernel of DIR (default: the DEBUG=0 riscv64 build, as
-`make bench` makes it) with "init=bench profile=BENCH": bench_proc then runs
-only BENCH, and one batch of it between calls of profile_begin() and
-profile_end(). QEMU logs every translated block (-d in_asm) and every block
-executed (-d exec, nochain so chained blocks are logged too). Between the
+`make bench` makes it) with "init=bench profile=BENCH": bench (the root task:
+null_syscall, ipc_call_reply_recv) or bench_proc (the pager and process
+benchmarks) then runs only BENCH, and one batch of it between calls of
+profile_begin() and profile_end() (userland/lib/profile.h). QEMU logs
+every translated block (-d in_asm) and every block executed (-d exec, nochain so chained blocks are logged too). Between the
 marks, each executed block adds its instructions to the functions they
 belong to. The table gives instructions per operation (total / batch) by
 program and by function, with the symbols of the kernel and of the user
@@ -79,19 +80,22 @@ def main():
 
     tab = Symtab()
     tab.add('kernel', symbols(nm, kernel))
-    marks = {}
+    begins, ends = set(), set()	# the marks of bench and of bench_proc
     for prog in sorted(os.listdir(bindir)):
         path = os.path.join(bindir, prog)
         if prog == 'bad_elf':
             continue
         syms = symbols(nm, path)
-        if prog in ('bench_proc', 'pager', 'init', 'bench'):
+        # what runs in a bench boot, each at its own base (bench_touch, which
+        # shares bench_server's, never runs when profiling)
+        if prog in ('bench', 'bench_server', 'bench_proc', 'pager'):
             tab.add(prog, syms)
-        if prog == 'bench_proc':
-            marks = {n: a for a, n in syms if n in ('profile_begin', 'profile_end')}
+        if prog in ('bench', 'bench_proc'):
+            begins |= {a for a, n in syms if n == 'profile_begin'}
+            ends |= {a for a, n in syms if n == 'profile_end'}
     tab.finish()
-    if len(marks) != 2:
-        sys.exit('profile.py: bench_proc has no profile_begin/profile_end')
+    if len(begins) != 2 or len(ends) != 2:
+        sys.exit('profile.py: bench and bench_proc need profile_begin/profile_end')
 
     if args.keep:
         log = args.keep
@@ -108,14 +112,14 @@ def main():
     m = re.search(r'^profile (\S+) (\d+)$', run.stdout, re.M)
     if not m:
         sys.stdout.write(run.stdout[-3000:])
-        sys.exit(f'profile.py: the guest did not profile {args.bench} (is it a bench_proc benchmark?)')
+        sys.exit(f'profile.py: the guest did not profile {args.bench} '
+                 '(fault_user_handler_map cannot be; is the name right?)')
     batch = int(m.group(2))
 
     blocks = {}		# block pc -> its instruction addresses (latest translation)
     per_func = collections.Counter()
     counting, total = False, 0
     cur = None
-    begin, end = marks['profile_begin'], marks['profile_end']
     with open(log, errors='replace') as f:
         for line in f:
             if line.startswith('Trace'):
@@ -124,9 +128,9 @@ def main():
                 if not t:
                     continue
                 pc = int(t.group(1), 16)
-                if pc == begin:
+                if pc in begins:
                     counting = True
-                elif pc == end:
+                elif pc in ends:
                     counting = False
                 if counting and pc in blocks:
                     for a in blocks[pc]:

@@ -14,6 +14,7 @@
 #include <lib/string.h>
 #include <pagoda.h>
 #include <pm.h>
+#include <profile.h>
 #include <spawn.h>
 
 #define BENCH_REPS 15
@@ -23,6 +24,7 @@
 typedef void (*bench_fn)(void);
 
 static uint64_t empty_loop_cost;	/* per iteration, from the calibration */
+static const char *profile_name;	/* "profile=NAME": trace that one benchmark */
 
 static void sort_u64(uint64_t *v, int n)
 {
@@ -53,8 +55,18 @@ static void run_bench(const char *name, bench_fn fn)
 {
 	uint64_t per_op[BENCH_REPS];
 
+	if (*profile_name && strcmp(profile_name, name))
+		return;
 	for (int i = 0; i < BENCH_WARMUP; i++)
 		fn();
+	if (*profile_name) {
+		/* One batch between the marks; the rest would only swell the trace. */
+		profile_begin();
+		measure_batch(fn, BENCH_BATCH);
+		profile_end();
+		printf("profile %s %d\n", name, BENCH_BATCH);
+		return;
+	}
 	for (int r = 0; r < BENCH_REPS; r++) {
 		uint64_t total = measure_batch(fn, BENCH_BATCH);
 
@@ -116,10 +128,8 @@ static void bench_ipc_call(void)
 static int start_server(void)
 {
 	struct child c;
-	int err = root_init();
+	int err = spawn("bench_server", THREAD_PRIO_DEFAULT_USER, &c);
 
-	if (!err)
-		err = spawn("bench_server", THREAD_PRIO_DEFAULT_USER, &c);
 	server_ep = slot_alloc();
 	if (!err && server_ep < 0)
 		err = (int)server_ep;
@@ -169,8 +179,9 @@ static int bench_faults(void)
 }
 
 /*
- * profile_arg: bench_proc's argument, the benchmark named by "profile=NAME"
- * on the kernel command line (scripts/profile.py), or "" for all of them.
+ * profile_arg: the benchmark named by "profile=NAME" on the kernel command
+ * line (scripts/profile.py), or "" for all of them; bench_proc gets it as
+ * its argument.
  */
 static const char *profile_arg(char *buf, size_t size)
 {
@@ -189,6 +200,11 @@ int main(void)
 	char buf[64];
 	int err;
 
+	if (root_init()) {
+		printf("# bench: not started as the root task\n");
+		return 1;
+	}
+	profile_name = profile_arg(buf, sizeof(buf));
 	printf("# Pagoda in-guest benchmarks (instructions per operation)\n");
 	calibrate();
 	run_bench("null_syscall", bench_null_syscall);
@@ -198,13 +214,14 @@ int main(void)
 		return 1;
 	}
 	run_bench("ipc_call_reply_recv", bench_ipc_call);
-	err = bench_faults();
+	/* bench_touch times itself: no profile of it (nor of what follows, when profiling) */
+	err = *profile_name ? 0 : bench_faults();
 	if (err)
 		printf("# bench: the fault benchmark failed: %d\n", err);
-	if (ipc_word < BENCH_WARMUP + BENCH_REPS * BENCH_BATCH)
+	if (!*profile_name && ipc_word < BENCH_WARMUP + BENCH_REPS * BENCH_BATCH)
 		printf("# bench: the server answered only %llu calls\n", ipc_word);
 	/* The pager and processes: init's process manager runs bench_proc. */
-	err = pm_main("bench_proc", profile_arg(buf, sizeof(buf)));
+	err = pm_main("bench_proc", profile_name);
 	if (err)
 		printf("# bench: the process benchmarks failed: %d\n", err);
 	printf("bench-done\n");

@@ -10,6 +10,7 @@
 #include <counters.h>
 #include <lib/string.h>
 #include <mman.h>
+#include <profile.h>
 #include <proc.h>
 
 #define REPS 15
@@ -22,20 +23,6 @@ typedef void (*bench_fn)(void);
 
 static uint64_t empty_cost;
 static const char *profile_name;	/* the one benchmark scripts/profile.py traces */
-
-/*
- * profile_begin, profile_end: scripts/profile.py counts the instructions
- * executed between the calls of these two (by their addresses).
- */
-static __attribute__((noinline)) void profile_begin(void)
-{
-	__asm__ volatile("/* profile begin */" ::: "memory");	/* distinct bodies: no folding */
-}
-
-static __attribute__((noinline)) void profile_end(void)
-{
-	__asm__ volatile("/* profile end */" ::: "memory");
-}
 
 static void sort(uint64_t *v, int n)
 {
