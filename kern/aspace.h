@@ -74,6 +74,23 @@ int aspace_clear_accessed(struct aspace *as, vaddr_t va, size_t npages,
  */
 int aspace_user_page(struct aspace *as, vaddr_t va, bool write, void **kva);
 
+/*
+ * aspace_ready, aspace_activate_ready: the part of aspace_activate that
+ * calls no function, for the IPC fastpaths (a call anywhere in them makes
+ * some compilers save registers on every pass). A fastpath checks that
+ * its partner's space is ready before its point of no return, or leaves
+ * the switch to the slow path.
+ */
+static inline bool aspace_ready(const struct aspace *as)
+{
+	return arch_aspace_ready(&as->arch);
+}
+
+static inline void aspace_activate_ready(struct aspace *as)
+{
+	arch_aspace_activate_ready(&as->arch, as->root);
+}
+
 /* aspace_activate: switch the hart to @as (NULL: the kernel's own tables). */
 static inline void aspace_activate(struct aspace *as)
 {

@@ -3,7 +3,8 @@
  *
  * The common case of the page-fault path and of every client/server
  * exchange: a message of words only (no data, no capability), a partner
- * already waiting, and the partner allowed to run next. Each precondition
+ * already waiting, and the partner allowed to run next, in a space the
+ * hart switches to without a call (aspace_ready). Each precondition
  * is one `if (unlikely(...)) return NULL`, which sends the call down the
  * slow path (kern/ipc.c) with nothing changed. After the point of no
  * return nothing can fail: the message goes into the partner's frame, the
@@ -54,7 +55,13 @@ static inline void copy_message(struct trap_frame *to, const struct trap_frame *
 	arch_syscall_set_out(to, 6, badge);
 }
 
-/* switch_to_partner: @self is blocked; @next runs from its frame. */
+/* partner_ready: switch_to_partner(@self, @next) would call nothing. */
+static inline bool partner_ready(const struct thread *self, const struct thread *next)
+{
+	return next->as == self->as || (next->as && aspace_ready(next->as));
+}
+
+/* switch_to_partner: @self is blocked; @next (partner_ready) runs from its frame. */
 static inline struct trap_frame *switch_to_partner(struct thread *self, struct thread *next)
 {
 	self->state = THREAD_BLOCKED;
@@ -63,7 +70,7 @@ static inline struct trap_frame *switch_to_partner(struct thread *self, struct t
 	next->slice_left = SCHED_SLICE_TICKS;
 	sched_current = next;
 	if (next->as != self->as)
-		aspace_activate(next->as);
+		aspace_activate_ready(next->as);
 	return next->frame;
 }
 
@@ -83,7 +90,7 @@ struct trap_frame *fastpath_call(struct trap_frame *tf)
 	if (unlikely(list_empty(&ep->ep_receivers)))
 		return NULL;
 	r = list_entry(list_first(&ep->ep_receivers), struct thread, ipc_link);
-	if (unlikely(r->reply_to || sched_someone_above(r->prio)))
+	if (unlikely(r->reply_to || sched_someone_above(r->prio) || !partner_ready(self, r)))
 		return NULL;
 
 	/* Point of no return. */
@@ -112,7 +119,7 @@ struct trap_frame *fastpath_fault(void)
 	if (unlikely(list_empty(&ep->ep_receivers)))
 		return NULL;
 	r = list_entry(list_first(&ep->ep_receivers), struct thread, ipc_link);
-	if (unlikely(r->reply_to || sched_someone_above(r->prio)))
+	if (unlikely(r->reply_to || sched_someone_above(r->prio) || !partner_ready(self, r)))
 		return NULL;
 
 	/* Point of no return. */
@@ -162,7 +169,8 @@ struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 	if (unlikely(!cap))
 		return NULL;
 	ep = endpoint_of(cap->cp_obj);
-	if (unlikely(!list_empty(&ep->ep_senders) || sched_someone_above(c->prio)))
+	if (unlikely(!list_empty(&ep->ep_senders) || sched_someone_above(c->prio) ||
+		     !partner_ready(self, c)))
 		return NULL;
 	/*
 	 * A fault is answered by its label: "resume", or "map, then resume".

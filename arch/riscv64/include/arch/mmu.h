@@ -79,18 +79,36 @@ static inline void arch_aspace_init(struct arch_aspace *a)
 #define RISCV_SATP_SV39 (8ul << 60)
 #define RISCV_SATP_ASID_SHIFT 44
 
-static inline void arch_aspace_activate(struct arch_aspace *a, paddr_t root)
+static inline void riscv_satp_write(const struct arch_aspace *a, paddr_t root, bool flush)
 {
-	bool flush = !riscv_asid_bits;
-	unsigned long satp;
+	unsigned long satp = RISCV_SATP_SV39 |
+			     ((unsigned long)(a ? a->asid : 0) << RISCV_SATP_ASID_SHIFT) |
+			     (root >> PAGE_SHIFT);
 
-	if (a && unlikely(a->asid_gen != riscv_asid_generation))
-		flush |= riscv_asid_assign(a);
-	satp = RISCV_SATP_SV39 | ((unsigned long)(a ? a->asid : 0) << RISCV_SATP_ASID_SHIFT) |
-	       (root >> PAGE_SHIFT);
 	__asm__ volatile("csrw satp, %0" ::"r"(satp) : "memory");
 	if (flush)
 		__asm__ volatile("sfence.vma" ::: "memory");
+}
+
+/* arch_aspace_ready: @a's ASID is of the current generation (activation calls nothing). */
+static inline bool arch_aspace_ready(const struct arch_aspace *a)
+{
+	return a->asid_gen == riscv_asid_generation;
+}
+
+/* arch_aspace_activate_ready: arch_aspace_activate of a ready @a. */
+static inline void arch_aspace_activate_ready(struct arch_aspace *a, paddr_t root)
+{
+	riscv_satp_write(a, root, !riscv_asid_bits);
+}
+
+static inline void arch_aspace_activate(struct arch_aspace *a, paddr_t root)
+{
+	bool flush = !riscv_asid_bits;
+
+	if (a && unlikely(!arch_aspace_ready(a)))
+		flush |= riscv_asid_assign(a);
+	riscv_satp_write(a, root, flush);
 }
 
 /* arch_aspace_flush_page: forget cached translations of @va in space @a. */

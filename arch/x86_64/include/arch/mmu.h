@@ -85,17 +85,33 @@ static inline void arch_aspace_init(struct arch_aspace *a)
  * shares the kernel half, see pt_share_kernel_half()). @a NULL: the
  * kernel's own tables.
  */
-static inline void arch_aspace_activate(struct arch_aspace *a, paddr_t root)
+static inline void x86_cr3_switch(struct arch_aspace *a, paddr_t root)
 {
 	uint64_t cr3 = root;
 
-	if (x86_pcid_bits) {
-		if (a && unlikely(a->pcid_gen != x86_pcid_generation))
-			x86_pcid_assign(a);
+	if (x86_pcid_bits)
 		cr3 |= (a ? a->pcid : 0) | X86_CR3_NOFLUSH;
-	}
 	x86_current_aspace = a;
 	x86_write_cr3(cr3);
+}
+
+/* arch_aspace_ready: @a has a PCID of the current generation, or PCIDs are off. */
+static inline bool arch_aspace_ready(const struct arch_aspace *a)
+{
+	return !x86_pcid_bits || a->pcid_gen == x86_pcid_generation;
+}
+
+/* arch_aspace_activate_ready: arch_aspace_activate of a ready @a (calls nothing). */
+static inline void arch_aspace_activate_ready(struct arch_aspace *a, paddr_t root)
+{
+	x86_cr3_switch(a, root);
+}
+
+static inline void arch_aspace_activate(struct arch_aspace *a, paddr_t root)
+{
+	if (a && unlikely(!arch_aspace_ready(a)))
+		x86_pcid_assign(a);
+	x86_cr3_switch(a, root);
 }
 
 /* arch_aspace_flush_page: forget cached translations of @va in space @a. */
