@@ -13,6 +13,8 @@
 #define LOG_PREFIX "cap: "
 
 #include <kern/cap.h>
+#include <kern/irq.h>
+#include <kern/notification.h>
 #include <lib/assert.h>
 #include <lib/log.h>
 #include <lib/string.h>
@@ -165,8 +167,14 @@ static void cap_remove(struct cap *cap)
 		after->prev = last;
 	}
 	list_remove(sib);
-	if (cap_type_is_obj(cap->cp_type))
+	if (cap_type_is_obj(cap->cp_type)) {
 		kobj_put_deferred(cap->cp_obj);
+	} else if (cap->cp_type == CAP_IRQ) {
+		struct notification *nt = irq_cap_gone(cap->cp_irq, cap);
+
+		if (nt)
+			kobj_put_deferred(&nt->nt_ko);
+	}
 	memset(cap, 0, sizeof(*cap));
 	ASSERT(cap_world.live > 0);
 	cap_world.live--;
@@ -450,6 +458,8 @@ int cap_move(struct cspace *src_cs, size_t src, struct cspace *dst_cs, size_t ds
 	if (err)
 		return err;
 	*to = *from;
+	if (to->cp_type == CAP_IRQ)
+		irq_cap_moved(to->cp_irq, from, to);
 	cap_relink(&to->cp_sib);
 	if (list_empty(&from->cp_kids))
 		list_init(&to->cp_kids);

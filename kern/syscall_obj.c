@@ -223,7 +223,7 @@ long sys_irq_bind(struct trap_frame *tf)
 		err = own_cap(arch_syscall_arg(tf, 1), CAP_NOTIFICATION, CAP_R_SEND, &nt);
 	if (err)
 		return err;
-	return irq_bind(irq->cp_irq, notification_of(nt->cp_obj), nt->cp_badge);
+	return irq_bind(irq->cp_irq, notification_of(nt->cp_obj), nt->cp_badge, irq);
 }
 
 long sys_irq_ack(struct trap_frame *tf)

@@ -23,8 +23,8 @@ KTEST(com1_interrupt_reaches_notification)
 	KT_REQUIRE(notification_create(&nt) == 0);
 	kobj_get(&nt->nt_ko);
 	KT_CHECK(irq_ack(X86_UART_IRQ) == -ENOENT, "not bound yet");
-	KT_CHECK(irq_bind(X86_UART_IRQ, nt, 0x20) == 0);
-	KT_CHECK(irq_bind(X86_UART_IRQ, nt, 0x20) == -EBUSY);
+	KT_CHECK(irq_bind(X86_UART_IRQ, nt, 0x20, NULL) == 0);
+	KT_CHECK(irq_bind(X86_UART_IRQ, nt, 0x20, NULL) == -EBUSY);
 	x86_uart_irq_enable_thre(true);
 	/* The self-tests run with interrupts on: wait up to 1 s for the line. */
 	start = arch_timer_now();
@@ -36,6 +36,6 @@ KTEST(com1_interrupt_reaches_notification)
 	KT_CHECK(irq_ack(X86_UART_IRQ) == 0);
 	KT_CHECK(irq_unbind(X86_UART_IRQ) == 0);
 	KT_CHECK(irq_unbind(X86_UART_IRQ) == -ENOENT);
-	KT_CHECK(irq_bind(arch_irq_lines() + 1, nt, 1) == -EINVAL, "no such line");
+	KT_CHECK(irq_bind(arch_irq_lines() + 1, nt, 1, NULL) == -EINVAL, "no such line");
 	kobj_put(&nt->nt_ko);
 }

@@ -278,6 +278,46 @@ static void test_irq_delivery(void)
 	CHECK(cap_delete(nt) == 0);
 }
 
+/*
+ * A binding lives with the capability it was made with: it follows a
+ * move, and goes (the line masked, free for the next driver) when that
+ * capability is deleted or revoked; other capabilities to the line do
+ * not keep it.
+ */
+static void test_irq_binding_lifetime(void)
+{
+	const struct root_region *line = NULL;
+	const struct root_info *ri = root_info();
+	long nt = slot_alloc(), c1 = slot_alloc(), c2 = slot_alloc();
+
+	for (unsigned long i = 0; i < ri->nregions && !line; i++)
+		if (ri->regions[i].kind == ROOT_REGION_IRQ)
+			line = &ri->regions[i];
+	if (!line) {
+		ktap_diag("the root task has no interrupt line on this machine: not run");
+		return;
+	}
+	CHECK(notification_create(nt) == 0);
+	CHECK(cap_copy((long)line->slot, c1, CAP_R_ALL) == 0);
+	CHECK(irq_bind(c1, nt) == 0);
+	CHECK(irq_bind((long)line->slot, nt) == -EBUSY);
+	CHECK(cap_move(c1, c2) == 0);
+	CHECK(irq_bind((long)line->slot, nt) == -EBUSY, "the binding followed its capability");
+	CHECK(irq_ack((long)line->slot) == 0);
+	CHECK(cap_delete(c2) == 0);
+	CHECK(irq_ack((long)line->slot) == -ENOENT, "unbound with its capability");
+	CHECK(irq_bind((long)line->slot, nt) == 0, "the line is free again");
+	CHECK(cap_copy((long)line->slot, c1, CAP_R_ALL) == 0 && cap_delete(c1) == 0);
+	CHECK(irq_ack((long)line->slot) == 0, "another capability's end changes nothing");
+	CHECK(irq_unbind((long)line->slot) == 0);
+	/* bound through a derived capability, ended by revoking the root's */
+	CHECK(cap_copy((long)line->slot, c1, CAP_R_ALL) == 0 && irq_bind(c1, nt) == 0);
+	CHECK(cap_revoke((long)line->slot) == 0);
+	CHECK(irq_ack((long)line->slot) == -ENOENT, "unbound by the revoke");
+	CHECK(irq_bind((long)line->slot, nt) == 0 && irq_unbind((long)line->slot) == 0);
+	CHECK(cap_delete(nt) == 0);
+}
+
 static void test_suspend_resume(void)
 {
 	struct child spin, srv;
@@ -548,6 +588,7 @@ static const struct {
 	{ "protect_query_and_unmap_status", test_protect_query },
 	{ "notifications_signal_wait_poll", test_notifications },
 	{ "device_interrupt_reaches_notification", test_irq_delivery },
+	{ "irq_binding_lives_with_its_capability", test_irq_binding_lifetime },
 	{ "suspend_resume_and_registers", test_suspend_resume },
 	{ "each_missing_right_is_refused", test_rights },
 	{ "faults_forwarded_to_a_handler", test_fault_forwarding },

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "kern/cap.c"
+#include "irq_stub.h"
 #include "test.h"
 
 #define NCS 3
