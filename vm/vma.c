@@ -5,6 +5,7 @@
  */
 #define LOG_PREFIX "vma: "
 
+#include <stddef.h>
 #include <pagoda/errno.h>
 #include <lib/assert.h>
 #include <lib/log.h>
@@ -12,6 +13,9 @@
 #include <vm/anon_vma.h>
 #include <vm/vm_alloc.h>
 #include <vm/vma.h>
+
+/* What a search or a gap update reads lies in the first 64 bytes (vma.h). */
+STATIC_ASSERT(offsetof(struct vma, flags) + sizeof(unsigned int) <= 64);
 
 /* vma_alloc: a zeroed, unlinked VMA, or NULL. */
 struct vma *vma_alloc(void)
