@@ -142,16 +142,26 @@ struct trap_frame *fastpath_fault(void)
 	return switch_to_partner(self, r);
 }
 
-/* fastpath_fault_reply: false if the reply to @c's fault needs the slow path. */
-static __attribute__((noinline)) bool fastpath_fault_reply(struct thread *c,
+/*
+ * fastpath_fault_reply: false if the reply to @c's fault needs the slow
+ * path. After a map it may already switch to @c's space: the map's TLB
+ * flush can cost that space its tag (x86 without INVPCID drops the PCID),
+ * and switch_to_partner's call-free activation needs it ready.
+ */
+static __attribute__((noinline)) bool fastpath_fault_reply(struct thread *self,
+							  struct thread *c,
 							  const struct trap_frame *tf,
 							  uint64_t info)
 {
 	if (IPC_INFO_LABEL(info) == FAULT_REPLY_RESUME)
 		return true;
-	return IPC_INFO_LABEL(info) == FAULT_REPLY_MAP &&
-	       !fault_reply_map(c, info, arch_syscall_arg(tf, 2), arch_syscall_arg(tf, 3),
-				arch_syscall_arg(tf, 4), false);
+	if (IPC_INFO_LABEL(info) != FAULT_REPLY_MAP ||
+	    fault_reply_map(c, info, arch_syscall_arg(tf, 2), arch_syscall_arg(tf, 3),
+			    arch_syscall_arg(tf, 4), false))
+		return false;
+	if (!partner_ready(self, c))
+		aspace_activate(c->as);
+	return true;
 }
 
 struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
@@ -179,7 +189,7 @@ struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 	 * the error. Past it (or past the else), the point of no return.
 	 */
 	if (unlikely(c->in_fault)) {
-		if (!fastpath_fault_reply(c, tf, info))
+		if (!fastpath_fault_reply(self, c, tf, info))
 			return NULL;
 		c->in_fault = false;	/* resumes at the faulting instruction, registers intact */
 	} else {

@@ -40,11 +40,12 @@ static const char *access_name(unsigned int access)
 /*
  * A program can start threads that die at once, each with a report, and
  * flood the console: a burst of reports passes, then one a second; the
- * first one dropped says so, and the next one that passes says how many
- * were dropped.
+ * first one dropped in a flood says so, and each one that passes says how
+ * many were dropped before it.
  */
 #define FAULT_REPORT_BURST 10
 static struct ratelimit fault_reports = RATELIMIT_INIT(CLOCK_HZ, FAULT_REPORT_BURST);
+static bool fault_reports_dropping;	/* the notice is out for this flood */
 
 static __noreturn void end_thread(struct thread *t, const char *what, const char *why)
 {
@@ -53,11 +54,14 @@ static __noreturn void end_thread(struct thread *t, const char *what, const char
 	if (ratelimit_pass(&fault_reports, clock_ticks(), &missed)) {
 		if (missed)
 			kprintf("[fault] %lu reports dropped (rate limit)\n", missed);
+		else
+			fault_reports_dropping = false;	/* the flood is over */
 		kprintf("[fault] thread %llu (%s, fault badge %#llx): %s at %#llx, pc %#llx: %s\n",
 			(unsigned long long)t->id, t->name, (unsigned long long)t->fault_badge,
 			what, (unsigned long long)t->fault_msg[0],
 			(unsigned long long)t->fault_msg[2], why);
-	} else if (fault_reports.missed == 1) {
+	} else if (!fault_reports_dropping) {
+		fault_reports_dropping = true;
 		kprintf("[fault] too many reports: dropping them for a while (rate limit)\n");
 	}
 	thread_exit(-EFAULT);
