@@ -14,7 +14,6 @@
 
 #include <kern/cap.h>
 #include <kern/irq.h>
-#include <kern/notification.h>
 #include <lib/assert.h>
 #include <lib/log.h>
 #include <lib/string.h>
@@ -170,10 +169,10 @@ static void cap_remove(struct cap *cap)
 	if (cap_type_is_obj(cap->cp_type)) {
 		kobj_put_deferred(cap->cp_obj);
 	} else if (cap->cp_type == CAP_IRQ) {
-		struct notification *nt = irq_cap_gone(cap->cp_irq, cap);
+		struct kobj *bound = irq_cap_gone(cap->cp_irq, cap);
 
-		if (nt)
-			kobj_put_deferred(&nt->nt_ko);
+		if (bound)
+			kobj_put_deferred(bound);
 	}
 	memset(cap, 0, sizeof(*cap));
 	ASSERT(cap_world.live > 0);

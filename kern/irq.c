@@ -78,10 +78,10 @@ void irq_cap_moved(unsigned int line, const struct cap *from, const struct cap *
 		bindings[line].by = to;
 }
 
-struct notification *irq_cap_gone(unsigned int line, const struct cap *cap)
+struct kobj *irq_cap_gone(unsigned int line, const struct cap *cap)
 {
 	if (line < IRQ_MAX_LINES && bindings[line].nt && bindings[line].by == cap)
-		return irq_release(line);
+		return &irq_release(line)->nt_ko;
 	return NULL;
 }
 

@@ -14,6 +14,7 @@
 #include <pagoda/types.h>
 
 struct cap;
+struct kobj;
 struct notification;
 
 #define IRQ_MAX_LINES 128
@@ -32,9 +33,9 @@ int irq_ack(unsigned int line);
 void irq_cap_moved(unsigned int line, const struct cap *from, const struct cap *to);
 /*
  * irq_cap_gone: the IRQ capability @cap of @line is being removed: if the
- * line was bound through it, mask and unbind it and return the
- * notification, whose reference the caller drops; else NULL.
+ * line was bound through it, mask and unbind it and return the bound
+ * notification's object, whose reference the caller drops; else NULL.
  */
-struct notification *irq_cap_gone(unsigned int line, const struct cap *cap);
+struct kobj *irq_cap_gone(unsigned int line, const struct cap *cap);
 
 #endif

@@ -7,7 +7,7 @@ Boots the bench kernel of DIR (default: the DEBUG=0 riscv64 build, as
 `make bench` makes it) with "init=bench profile=BENCH": bench (the root task:
 null_syscall, ipc_call_reply_recv) or bench_proc (the pager and process
 benchmarks) then runs only BENCH, and one batch of it between calls of
-profile_begin() and profile_end() (userland/lib/profile.h). QEMU logs
+profile_begin() and profile_end() (userland/lib/benchkit.h). QEMU logs
 every translated block (-d in_asm) and every block executed (-d exec, nochain so chained blocks are logged too). Between the
 marks, each executed block adds its instructions to the functions they
 belong to. The table gives instructions per operation (total / batch) by

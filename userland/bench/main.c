@@ -14,7 +14,7 @@
 #include <lib/string.h>
 #include <pagoda.h>
 #include <pm.h>
-#include <profile.h>
+#include <benchkit.h>
 #include <spawn.h>
 
 #define BENCH_REPS 15
@@ -25,17 +25,6 @@ typedef void (*bench_fn)(void);
 
 static uint64_t empty_loop_cost;	/* per iteration, from the calibration */
 static const char *profile_name;	/* "profile=NAME": trace that one benchmark */
-
-static void sort_u64(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			uint64_t t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-}
 
 static uint64_t measure_batch(bench_fn fn, int batch)
 {

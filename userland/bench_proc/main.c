@@ -10,7 +10,7 @@
 #include <counters.h>
 #include <lib/string.h>
 #include <mman.h>
-#include <profile.h>
+#include <benchkit.h>
 #include <proc.h>
 
 #define REPS 15
@@ -23,17 +23,6 @@ typedef void (*bench_fn)(void);
 
 static uint64_t empty_cost;
 static const char *profile_name;	/* the one benchmark scripts/profile.py traces */
-
-static void sort(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			uint64_t t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-}
 
 static void nothing(void)
 {
@@ -68,7 +57,7 @@ static void run(const char *name, bench_fn fn, int warmup, int batch)
 	}
 	for (int r = 0; r < REPS; r++)
 		per[r] = batch_cost(fn, batch) / (uint64_t)batch - empty_cost;
-	sort(per, REPS);
+	sort_u64(per, REPS);
 	printf("bench %s %llu %llu %llu %d %d\n", name, (unsigned long long)per[0],
 	       (unsigned long long)per[REPS / 2], (unsigned long long)per[REPS - 1], REPS, batch);
 }

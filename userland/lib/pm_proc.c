@@ -158,6 +158,25 @@ static void go_live(struct pm_proc *p)
 	pm_start_reaper((unsigned int)(p - pm.procs));
 }
 
+/* proc_create: @p's kernel objects and its mm at the pager (@label); nothing left on error. */
+static long proc_create(struct pm_proc *p, unsigned int label)
+{
+	long as, err = new_objects(p, &as);
+
+	if (!err)
+		err = pager_new_mm(label, p, as);
+	if (err)
+		drop_objects(p);
+	return err;
+}
+
+/* proc_teardown: drop @p's mm at the pager and every capability init holds for it. */
+static void proc_teardown(struct pm_proc *p)
+{
+	pager_destroy(p);
+	drop_objects(p);
+}
+
 /*
  * pm_spawn: a new process, child of @ppid, running program @data
  * ("name\0args\0", @len bytes) with argument word @arg. Its pid.
@@ -166,19 +185,15 @@ long pm_spawn(uint64_t ppid, const char *data, size_t len, uint64_t arg)
 {
 	struct pm_proc *p = proc_alloc(ppid);
 	struct ipc_msg m = { 0 };
-	long as, err;
+	long err;
 
 	if (!p)
 		return -EAGAIN;
 	if (len > IPC_DATA_MAX)
 		return -E2BIG;
-	err = new_objects(p, &as);
-	if (!err)
-		err = pager_new_mm(PAGER_MM_CREATE, p, as);
-	if (err) {
-		drop_objects(p);
+	err = proc_create(p, PAGER_MM_CREATE);
+	if (err)
 		return err;
-	}
 	memmove(pm.buf->data, data, len);
 	m.w[0] = p->pid;
 	m.w[1] = arg;
@@ -186,8 +201,7 @@ long pm_spawn(uint64_t ppid, const char *data, size_t len, uint64_t arg)
 	if (!err)
 		err = thread_start(p->thread, m.w[0], m.w[1], PROC_INFO_VA);
 	if (err) {
-		pager_destroy(p);
-		drop_objects(p);
+		proc_teardown(p);
 		return err;
 	}
 	go_live(p);
@@ -211,23 +225,18 @@ static long fork_regs(struct pm_proc *parent, struct pm_proc *child)
 static long do_fork(struct pm_proc *parent, struct ipc_msg *m)
 {
 	struct pm_proc *c = proc_alloc(parent->pid);
-	long as, err;
+	long err;
 
 	if (!c)
 		return -EAGAIN;
-	err = new_objects(c, &as);
-	if (!err)
-		err = pager_new_mm(PAGER_MM_FORK, c, as);
-	if (err) {
-		drop_objects(c);
+	err = proc_create(c, PAGER_MM_FORK);
+	if (err)
 		return err;
-	}
 	err = fork_regs(parent, c);
 	if (!err)
 		err = thread_resume(c->thread);
 	if (err) {
-		pager_destroy(c);
-		drop_objects(c);
+		proc_teardown(c);
 		return err;
 	}
 	go_live(c);
@@ -384,8 +393,7 @@ void pm_reaped(unsigned int idx, long code)
 
 	if (!p || p->state != PM_LIVE)
 		return;
-	pager_destroy(p);
-	drop_objects(p);		/* the reaper too: it waits for this reply */
+	proc_teardown(p);		/* the reaper too: it waits for this reply */
 	p->code = p->killed ? -EDEAD : code;
 	p->state = PM_ZOMBIE;
 	add_desc(p->ppid, -1 - (int)p->ndesc);

@@ -178,29 +178,32 @@ static int sparse(unsigned long unused)
 }
 
 /*
+ * expect_killed_cleanly: @fn is killed for @reason, the pager gets every
+ * frame of it back, and other processes go on.
+ */
+static void expect_killed_cleanly(int (*fn)(unsigned long arg), unsigned int reason,
+				  const char *what)
+{
+	struct pager_stats a, b;
+	struct proc_status st;
+
+	stats(&a);
+	expect_killed(fn, 0, reason, what);
+	stats(&b);
+	CHECK(b.frames_free == a.frames_free, "%s: its frames came back", what);
+	CHECK(run_child(fork_once, 0, &st) > 0 && st.code == 0, "%s: others go on", what);
+}
+
+/*
  * The kernel refuses a fault's map once the space's page-table quota is
  * spent: the pager ends the process (out of memory) and gets it all back.
  */
 void test_table_quota(void)
 {
-	struct pager_stats a, b;
-	struct proc_status st;
-
-	stats(&a);
-	expect_killed(sparse, 0, PAGER_KILL_NOMEM, "512 page tables, quota 64");
-	stats(&b);
-	CHECK(b.frames_free == a.frames_free, "its frames came back");
-	CHECK(run_child(fork_once, 0, &st) > 0 && st.code == 0, "others go on");
+	expect_killed_cleanly(sparse, PAGER_KILL_NOMEM, "512 page tables, quota 64");
 }
 
 void test_endless_faults(void)
 {
-	struct pager_stats a, b;
-	struct proc_status st;
-
-	stats(&a);
-	expect_killed(endless, 0, PAGER_KILL_LIMIT, "touching pages forever");
-	stats(&b);
-	CHECK(b.frames_free == a.frames_free, "its frames came back");
-	CHECK(run_child(fork_once, 0, &st) > 0 && st.code == 0, "others go on");
+	expect_killed_cleanly(endless, PAGER_KILL_LIMIT, "touching pages forever");
 }

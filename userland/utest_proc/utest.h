@@ -9,19 +9,11 @@
 
 #include <lib/ktap.h>
 #include <lib/string.h>
+#include <check.h>
 #include <mman.h>
 #include <proc.h>
 
 extern int failed;
-
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			ktap_diag("%s:%d: %s", __FILE__, __LINE__, #cond);     \
-			ktap_diag(" " __VA_ARGS__);                            \
-			failed++;                                              \
-		}                                                              \
-	} while (0)
 
 /* In a child: count a failed expectation without printing KTAP. */
 #define EXPECT(cond)                                                           \

@@ -7,17 +7,9 @@
 #include <lib/ktap.h>
 #include <lib/string.h>
 #include <arch_user.h>
+#include <check.h>
 #include <pagoda.h>
 #include <spawn.h>
-
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			ktap_diag("%s:%d: %s", __FILE__, __LINE__, #cond);     \
-			ktap_diag(" " __VA_ARGS__);                            \
-			failed++;                                              \
-		}                                                              \
-	} while (0)
 
 #define SCRATCH_TEST_VA 0x1e00000000ul
 

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "kern/cap.c"
-#include "irq_stub.h"
+#include "no_irq_lines.h"
 #include "test.h"
 
 #define M_NCS 4

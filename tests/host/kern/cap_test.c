@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "kern/cap.c"
-#include "irq_stub.h"
+#include "no_irq_lines.h"
 #include "test.h"
 
 #define NCS 3
